@@ -1,0 +1,281 @@
+//! One function per command: parse what the user typed, call the library, print.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use copydesk::article::{Article, ArticleId, Content};
+use copydesk::clock::Clock;
+use copydesk::export::markdown;
+use copydesk::import::{self, parse_instant};
+use copydesk::newsroom::Newsroom;
+use copydesk::revision::RevisionNo;
+use copydesk::search::Filter;
+use copydesk::user::{NewUser, Role, User};
+use copydesk::{Change, Library};
+
+use crate::print;
+use crate::{Cli, Command, FilterArgs, UserCommand};
+
+pub fn run(cli: Cli) -> Result<()> {
+    let clock = Clock::from_setting(cli.now.as_deref())?;
+    let path = match &cli.library {
+        Some(path) => path.clone(),
+        None => Library::default_path().context("no data folder for this user; give the library with --library PATH")?,
+    };
+    let mut library = Library::open(&path, clock)?;
+    let json = cli.json;
+    let initialising = matches!(cli.command, Command::Init(_));
+    let acting = |library: &Library| -> copydesk::Result<User> { library.user(cli.user.as_deref()) };
+    // People and settings may be managed before anyone exists; then there is nobody to act as.
+    let maybe_acting = |library: &Library| -> copydesk::Result<Option<User>> {
+        match cli.user.as_deref() {
+            Some(email) => library.user(Some(email)).map(Some),
+            None => Ok(None),
+        }
+    };
+
+    match cli.command {
+        Command::Init(settings) | Command::Settings(settings) => {
+            let mut newsroom = library.newsroom()?;
+            let changes = [
+                ("outlet", settings.outlet),
+                ("time_zone", settings.time_zone),
+                ("base_url", settings.base_url),
+                ("language", settings.language),
+            ];
+            let mut changed = false;
+            for (key, value) in changes {
+                if let Some(value) = value {
+                    newsroom.set(key, &value)?;
+                    changed = true;
+                }
+            }
+            if changed || initialising {
+                library.set_newsroom(maybe_acting(&library)?.as_ref(), &newsroom)?;
+            }
+            print::newsroom(&path, &newsroom, json);
+        }
+        Command::User(UserCommand::Add { name, title, email, role }) => {
+            let role: Role = role.parse()?;
+            let actor = maybe_acting(&library)?;
+            let user = library.add_user(actor.as_ref(), NewUser { name, title, email, role })?;
+            print::users(&[user], json);
+        }
+        Command::User(UserCommand::List) => print::users(&library.users()?, json),
+        Command::Import { files } => {
+            let actor = acting(&library)?;
+            let newsroom = library.newsroom()?;
+            // Read every file first: one bad file imports nothing, so a batch can simply be rerun.
+            let mut articles = Vec::new();
+            let mut problems = Vec::new();
+            for file in &files {
+                match import::read_file(file, &newsroom) {
+                    Ok(article) => articles.push(article),
+                    Err(found) => problems.extend(found),
+                }
+            }
+            if !problems.is_empty() {
+                return Err(copydesk::Error::Import(problems).into());
+            }
+            let mut ids = Vec::new();
+            for article in articles {
+                ids.push(library.import(&actor, article)?.id);
+            }
+            print::ids(&ids, json);
+        }
+        Command::New => {
+            let actor = acting(&library)?;
+            let newsroom = library.newsroom()?;
+            let template = Content {
+                dateline: copydesk::article::Dateline { place: String::new(), outlet: newsroom.outlet.clone() },
+                bylines: vec![copydesk::article::Byline { name: actor.name.clone(), title: actor.title.clone(), email: actor.email.clone() }],
+                ..Content::default()
+            };
+            let draft = library.create(&actor, template)?;
+            edit_in_editor(&mut library, &actor, draft.id, json)?;
+        }
+        Command::List(filter) => {
+            let newsroom = library.newsroom()?;
+            let filter = filter.to_filter(&newsroom)?;
+            let total = library.count(&filter)?;
+            print::list(&library.list(&filter)?, total, &newsroom, json);
+        }
+        Command::Show { id, revision } => {
+            let article = library.article(id.parse()?)?;
+            let newsroom = library.newsroom()?;
+            let (number, content) = match revision {
+                Some(number) => {
+                    let number: RevisionNo = number.parse()?;
+                    (number, library.revision_content(article.id, number)?)
+                }
+                None => (article.head, article.content.clone()),
+            };
+            print::article(&article, number, &content, &newsroom, json);
+        }
+        Command::Edit { id } => {
+            let actor = acting(&library)?;
+            edit_in_editor(&mut library, &actor, id.parse()?, json)?;
+        }
+        Command::Submit { id, note } => {
+            let actor = acting(&library)?;
+            let article = library.submit(&actor, id.parse()?, Change { note, ..Change::default() })?;
+            print::transition(&article, &library.newsroom()?, json);
+        }
+        Command::Return { id, note } => {
+            let actor = acting(&library)?;
+            let article = library.return_to_reporter(&actor, id.parse()?, Change::note(note))?;
+            print::transition(&article, &library.newsroom()?, json);
+        }
+        Command::Publish { id } => {
+            let actor = acting(&library)?;
+            let article = library.publish(&actor, id.parse()?, Change::default())?;
+            print::transition(&article, &library.newsroom()?, json);
+        }
+        Command::Correct { id, note } => {
+            let actor = acting(&library)?;
+            let article = library.correct(&actor, id.parse()?, Change::note(note))?;
+            print::transition(&article, &library.newsroom()?, json);
+        }
+        Command::Kill { id, note } => {
+            let actor = acting(&library)?;
+            let article = library.kill(&actor, id.parse()?, Change { note, ..Change::default() })?;
+            print::transition(&article, &library.newsroom()?, json);
+        }
+        Command::ReleaseDue => {
+            let released = library.release_due()?;
+            let newsroom = library.newsroom()?;
+            print::released(&released, &newsroom, json);
+        }
+        Command::History { id } => {
+            let newsroom = library.newsroom()?;
+            print::history(&library.revisions(id.parse()?)?, &newsroom, json);
+        }
+        Command::Diff { id, from, to } => {
+            let changes = library.compare(id.parse()?, from.parse()?, to.parse()?)?;
+            print::diff(&changes, json);
+        }
+        Command::Restore { id, revision } => {
+            let actor = acting(&library)?;
+            let article = library.restore(&actor, id.parse()?, revision.parse()?, None)?;
+            print::transition(&article, &library.newsroom()?, json);
+        }
+        Command::Search { query, filter } => {
+            let newsroom = library.newsroom()?;
+            let results = library.search(&query, &filter.to_filter(&newsroom)?)?;
+            print::search(&results, &newsroom, json);
+        }
+        Command::Check { repair } => {
+            let health = library.check(repair)?;
+            print::health(&health, repair, json);
+            if !health.is_ok() {
+                bail!("the library has problems (see above); keep a backup of the file and run `copydesk check --repair`");
+            }
+        }
+        Command::Backup { path } => {
+            library.backup(&path)?;
+            print::done(&format!("backed up to {}", path.display()), json);
+        }
+    }
+    Ok(())
+}
+
+impl FilterArgs {
+    fn to_filter(&self, newsroom: &Newsroom) -> copydesk::Result<Filter> {
+        let when = |text: &Option<String>| text.as_deref().map(|text| parse_when(text, newsroom)).transpose();
+        Ok(Filter {
+            status: self.status.as_deref().map(str::parse).transpose()?,
+            section: self.section.clone(),
+            byline: self.byline.clone(),
+            tag: self.tag.clone(),
+            published_from: when(&self.published_from)?,
+            published_to: when(&self.published_to)?,
+            modified_from: when(&self.modified_from)?,
+            modified_to: when(&self.modified_to)?,
+            limit: Some(self.limit),
+            offset: Some(self.offset),
+        })
+    }
+}
+
+/// A date (midnight in the newsroom's zone), a local date and time, or an instant with offset.
+fn parse_when(text: &str, newsroom: &Newsroom) -> copydesk::Result<jiff::Timestamp> {
+    let from_date = || {
+        let date = text.trim().parse::<jiff::civil::Date>().ok()?;
+        date.to_datetime(jiff::civil::Time::midnight()).to_zoned_datetime(newsroom.zone().ok()?).ok().map(|zoned| zoned.timestamp())
+    };
+    parse_instant(text, newsroom).or_else(from_date).ok_or_else(|| copydesk::Error::Invalid {
+        what: format!("the date {text:?}"),
+        fix: "write it as 2025-02-20, 2025-02-20T15:09 or 2025-02-20T15:09:00+09:00".into(),
+    })
+}
+
+/// Opens `$EDITOR` on the article as a front matter file and saves what comes back as a revision
+/// based on the revision that was opened. The file is kept whenever the save fails, so no words
+/// are lost.
+fn edit_in_editor(library: &mut Library, actor: &User, id: ArticleId, json: bool) -> Result<()> {
+    let article = library.article(id)?;
+    let newsroom = library.newsroom()?;
+    let original = markdown::document(&article, &article.content, &newsroom);
+    let folder = tempfile::Builder::new().prefix("copydesk-edit-").tempdir().context("cannot make a folder for the edit")?;
+    let file = folder.path().join(format!("article-{}-revision-{}.md", article.id, article.head));
+    std::fs::write(&file, &original).with_context(|| format!("cannot write {}", file.display()))?;
+    run_editor(&file)?;
+    let edited = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    if edited == original.as_bytes() {
+        print::done("no changes", json);
+        return Ok(());
+    }
+    let kept = || {
+        let keep = std::env::temp_dir().join(format!("copydesk-article-{}-unsaved.md", article.id));
+        match std::fs::copy(&file, &keep) {
+            Ok(_) => format!("your text is kept in {}", keep.display()),
+            Err(_) => "your text could not be kept; copy it from the editor".to_string(),
+        }
+    };
+    let result = parse_edit(library, &article, &file, &newsroom).and_then(|(content, images)| {
+        // New photos must be in the library before the content may refer to them.
+        for image in images {
+            library.add_image(image.bytes)?;
+        }
+        Ok(library.save(actor, id, article.head, content)?)
+    });
+    match result {
+        Ok(saved) => {
+            print::transition(&saved, &newsroom, json);
+            Ok(())
+        }
+        Err(error) => Err(error.context(kept())),
+    }
+}
+
+fn parse_edit(library: &Library, article: &Article, file: &Path, newsroom: &Newsroom) -> Result<(Content, Vec<copydesk::store::Image>)> {
+    let text = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = String::from_utf8(text).context("the edited file is not UTF-8 text")?;
+    // Photos already in the article come from the library; new ones from the working folder.
+    let mut read_photo = |name: &str| -> Result<Vec<u8>, (PathBuf, std::io::Error)> {
+        if let Some(photo) = article.content.photos.iter().find(|photo| photo.file == name) {
+            return library
+                .image(&photo.image)
+                .map(|image| image.bytes)
+                .map_err(|error| (PathBuf::from(name), std::io::Error::other(error.to_string())));
+        }
+        std::fs::read(name).map_err(|error| (PathBuf::from(name), error))
+    };
+    let imported = import::parse(&text, file, newsroom, &mut read_photo).map_err(copydesk::Error::Import)?;
+    Ok((imported.content, imported.images))
+}
+
+fn run_editor(file: &Path) -> Result<()> {
+    let editor = std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "vi".into());
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("copydesk-editor")
+        .arg(file)
+        .status()
+        .with_context(|| format!("cannot start the editor {editor:?}; set EDITOR"))?;
+    if !status.success() {
+        bail!("the editor {editor:?} exited with {status}; nothing was saved");
+    }
+    Ok(())
+}

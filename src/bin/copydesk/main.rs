@@ -1,0 +1,195 @@
+//! `copydesk`: the command line over a Copydesk library. Each command parses its input, calls one
+//! library function and prints the result (as JSON with `--json`).
+
+mod commands;
+mod print;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "copydesk", version, about = "Draft, edit, approve and export news articles")]
+pub struct Cli {
+    /// The library file [default: library.sqlite3 in the user's data folder]
+    #[arg(long, global = true, env = "COPYDESK_LIBRARY", value_name = "PATH")]
+    pub library: Option<PathBuf>,
+
+    /// Act as the user with this email
+    #[arg(long, global = true, env = "COPYDESK_USER", value_name = "EMAIL")]
+    pub user: Option<String>,
+
+    /// Fix the clock at this instant (RFC 3339), for scripts and tests
+    #[arg(long, global = true, env = "COPYDESK_NOW", value_name = "RFC3339")]
+    pub now: Option<String>,
+
+    /// Print data as JSON
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the library file (if needed) and set the newsroom's outlet, time zone and site
+    Init(Newsroom),
+    /// Show or change the newsroom settings
+    Settings(Newsroom),
+    /// Manage the people who work in this library
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Import article files (Markdown with YAML front matter); prints each new article's id
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Start a new draft in $EDITOR
+    New,
+    /// List articles, newest first
+    List(FilterArgs),
+    /// Show an article, or one of its revisions
+    Show {
+        id: String,
+        #[arg(long)]
+        revision: Option<String>,
+    },
+    /// Edit an article in $EDITOR and save it as a new revision
+    Edit { id: String },
+    /// Send a draft to the desk (송고)
+    Submit {
+        id: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Return a submitted story to its reporter (반려)
+    Return {
+        id: String,
+        #[arg(long, required = true)]
+        note: String,
+    },
+    /// Publish a submitted story, or schedule it when its embargo is ahead (출고)
+    Publish { id: String },
+    /// Publish the newest revision of a published article as a correction (정정)
+    Correct {
+        id: String,
+        #[arg(long, required = true)]
+        note: String,
+    },
+    /// Withdraw an article; it is kept, never deleted
+    Kill {
+        id: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Publish every scheduled article whose embargo has passed
+    ReleaseDue,
+    /// List an article's revisions
+    History { id: String },
+    /// Compare two revisions field by field, the body word by word
+    Diff { id: String, from: String, to: String },
+    /// Make a new revision with the content of an old one
+    Restore { id: String, revision: String },
+    /// Full-text search; Korean words are found inside longer words
+    Search {
+        query: String,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// Verify the library file and every revision
+    Check {
+        /// Rebuild the search index
+        #[arg(long)]
+        repair: bool,
+    },
+    /// Copy the library to a new file while it stays in use
+    Backup { path: PathBuf },
+}
+
+#[derive(Args, Debug, Default)]
+pub struct Newsroom {
+    /// The outlet named in datelines, such as 뉴스핌
+    #[arg(long)]
+    pub outlet: Option<String>,
+    /// IANA time zone, such as Asia/Seoul
+    #[arg(long)]
+    pub time_zone: Option<String>,
+    /// The site's address, for canonical URLs
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// The articles' language (BCP 47), such as ko
+    #[arg(long)]
+    pub language: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a person
+    Add {
+        #[arg(long)]
+        name: String,
+        /// 기자, 특파원, 데스크, ...
+        #[arg(long, default_value = "기자")]
+        title: String,
+        #[arg(long)]
+        email: String,
+        /// reporter, editor or admin
+        #[arg(long)]
+        role: String,
+    },
+    /// List the people
+    List,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct FilterArgs {
+    #[arg(long)]
+    pub status: Option<String>,
+    /// A section path such as "경제 > 경제일반"; subsections match too
+    #[arg(long)]
+    pub section: Option<String>,
+    /// A byline's name or email
+    #[arg(long)]
+    pub byline: Option<String>,
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// 기사입력 on or after (date, or date and time)
+    #[arg(long, value_name = "WHEN")]
+    pub published_from: Option<String>,
+    /// 기사입력 before
+    #[arg(long, value_name = "WHEN")]
+    pub published_to: Option<String>,
+    /// 최종수정 on or after
+    #[arg(long, value_name = "WHEN")]
+    pub modified_from: Option<String>,
+    /// 최종수정 before
+    #[arg(long, value_name = "WHEN")]
+    pub modified_to: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    #[arg(long, default_value_t = 0)]
+    pub offset: u32,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            print::error(&error, json);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn verify_cli() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

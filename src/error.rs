@@ -1,0 +1,89 @@
+//! Every way a library operation can fail, each variant carrying what a user needs to fix it.
+//! The app switches on [`Error::code`], never on message text.
+
+use std::path::PathBuf;
+
+use crate::article::ArticleId;
+use crate::import::ImportProblem;
+use crate::revision::RevisionNo;
+use crate::workflow::Refusal;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{what} is not valid: {fix}")]
+    Invalid { what: String, fix: String },
+
+    #[error("{what} does not exist in this library")]
+    NotFound { what: String },
+
+    #[error(
+        "article {article} changed since you started editing: your edit is based on revision {base}, \
+         the library already has revision {current}. Nothing was overwritten; compare the two \
+         (`copydesk diff {article} {base} {current}`) and save again on top of revision {current}"
+    )]
+    Conflict { article: ArticleId, base: RevisionNo, current: RevisionNo },
+
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+
+    #[error("{0}")]
+    Forbidden(String),
+
+    #[error("{}", ImportProblem::list(.0))]
+    Import(Vec<ImportProblem>),
+
+    #[error("no acting user: pass --user EMAIL or set COPYDESK_USER (see `copydesk user list`)")]
+    NoActingUser,
+
+    #[error("no user with the email {email} in this library; add one with `copydesk user add`")]
+    UnknownUser { email: String },
+
+    #[error(
+        "this library was written by a newer Copydesk (schema version {found}, this build knows up \
+         to {supported}); open it with a newer Copydesk"
+    )]
+    NewerLibrary { found: usize, supported: usize },
+
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+
+    #[error("the library file could not be read or written: {0}")]
+    Storage(#[from] rusqlite::Error),
+
+    #[error("the library schema could not be brought up to date: {0}")]
+    Migration(String),
+
+    #[error("the library holds data this build cannot read ({0}); run `copydesk check`")]
+    Corrupt(String),
+}
+
+impl Error {
+    /// A stable machine-readable kind, for the app and for `--json` error output.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Invalid { .. } => "invalid",
+            Error::NotFound { .. } => "not_found",
+            Error::Conflict { .. } => "conflict",
+            Error::Refused(_) => "refused",
+            Error::Forbidden(_) => "forbidden",
+            Error::Import(_) => "import",
+            Error::NoActingUser => "no_acting_user",
+            Error::UnknownUser { .. } => "unknown_user",
+            Error::NewerLibrary { .. } => "newer_library",
+            Error::Io { .. } => "io",
+            Error::Storage(_) => "storage",
+            Error::Migration(_) => "migration",
+            Error::Corrupt(_) => "corrupt",
+        }
+    }
+
+    pub(crate) fn invalid(what: impl Into<String>, fix: impl Into<String>) -> Error {
+        Error::Invalid { what: what.into(), fix: fix.into() }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io { path: path.into(), source }
+    }
+}

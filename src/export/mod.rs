@@ -1,0 +1,3 @@
+//! Turning articles into files for other people and systems.
+
+pub mod markdown;

@@ -1,0 +1,19 @@
+//! Copydesk's core: articles as a newsroom writes them, the desk's workflow, revisions, search,
+//! import and export, over one library file. It knows nothing of the desktop app or the CLI.
+
+pub mod article;
+pub mod clock;
+pub mod error;
+pub mod export;
+pub mod frontmatter;
+pub mod import;
+pub mod library;
+pub mod newsroom;
+pub mod revision;
+pub mod search;
+pub mod store;
+pub mod user;
+pub mod workflow;
+
+pub use error::{Error, Result};
+pub use library::{Change, Library};

@@ -1,0 +1,393 @@
+//! A library: the articles, people and settings of one newsroom, with the desk's rules applied.
+//! Everything the CLI and the app do is a method here; each is one atomic store commit.
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+
+use crate::article::{Article, ArticleId, ArticleSummary, Content, Correction, ImageRef, Photo};
+use crate::clock::Clock;
+use crate::import::ImportedArticle;
+use crate::newsroom::Newsroom;
+use crate::revision::{self, FieldChange, Revision, RevisionKind, RevisionNo};
+use crate::search::{Filter, SearchResults};
+use crate::store::sqlite::SqliteStore;
+use crate::store::{Autosave, Commit, Health, Image, NewRevision, Store};
+use crate::user::{NewUser, Role, User};
+use crate::workflow::{self, Action, Status};
+use crate::{Error, Result};
+
+pub struct Library {
+    store: Box<dyn Store>,
+    clock: Clock,
+}
+
+/// What a workflow action carries besides the action itself.
+#[derive(Debug, Clone, Default)]
+pub struct Change {
+    /// The revision the user was looking at; a newer head is a conflict.
+    pub base: Option<RevisionNo>,
+    /// New content to store with the action, or `None` to keep the current content.
+    pub content: Option<Content>,
+    pub note: Option<String>,
+}
+
+impl Change {
+    pub fn note(note: impl Into<String>) -> Change {
+        Change { note: Some(note.into()), ..Change::default() }
+    }
+
+    pub fn content(base: RevisionNo, content: Content) -> Change {
+        Change { base: Some(base), content: Some(content), note: None }
+    }
+}
+
+impl Library {
+    /// Where a library lives when none is named: the user's data folder.
+    pub fn default_path() -> Option<PathBuf> {
+        directories::ProjectDirs::from("", "", "Copydesk").map(|dirs| dirs.data_dir().join("library.sqlite3"))
+    }
+
+    pub fn open(path: &Path, clock: Clock) -> Result<Library> {
+        Ok(Library::with_store(Box::new(SqliteStore::open(path)?), clock))
+    }
+
+    pub fn with_store(store: Box<dyn Store>, clock: Clock) -> Library {
+        Library { store, clock }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        // Stored instants keep microseconds; trimming here keeps what is returned equal to what is stored.
+        let now = self.clock.now();
+        Timestamp::from_microsecond(now.as_microsecond()).unwrap_or(now)
+    }
+
+    // People and settings
+
+    pub fn users(&self) -> Result<Vec<User>> {
+        self.store.users()
+    }
+
+    /// The user acting under `email`.
+    pub fn user(&self, email: Option<&str>) -> Result<User> {
+        let email = email.map(str::trim).filter(|email| !email.is_empty()).ok_or(Error::NoActingUser)?;
+        self.store.user_by_email(email)?.ok_or_else(|| Error::UnknownUser { email: email.to_string() })
+    }
+
+    /// Admins manage people and settings; a library without an admin lets anyone set it up.
+    fn may_manage(&self, actor: Option<&User>) -> Result<()> {
+        if actor.is_some_and(|actor| actor.role == Role::Admin) {
+            return Ok(());
+        }
+        if self.store.users()?.iter().any(|user| user.role == Role::Admin) {
+            return Err(Error::Forbidden(
+                "only an admin manages people and settings of this library; act as one with --user".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn add_user(&mut self, actor: Option<&User>, user: NewUser) -> Result<User> {
+        self.may_manage(actor)?;
+        let user = NewUser {
+            name: user.name.trim().to_string(),
+            title: user.title.trim().to_string(),
+            email: user.email.trim().to_string(),
+            role: user.role,
+        };
+        if user.name.is_empty() {
+            return Err(Error::invalid("a user without a name", "give --name, as it appears in bylines"));
+        }
+        if !user.email.contains('@') || user.email.contains(char::is_whitespace) {
+            return Err(Error::invalid(format!("the email {:?}", user.email), "give an address such as rang@newspim.com"));
+        }
+        let now = self.now();
+        self.store.add_user(&user, now)
+    }
+
+    pub fn newsroom(&self) -> Result<Newsroom> {
+        self.store.newsroom()
+    }
+
+    pub fn set_newsroom(&mut self, actor: Option<&User>, newsroom: &Newsroom) -> Result<()> {
+        self.may_manage(actor)?;
+        newsroom.zone()?;
+        self.store.set_newsroom(newsroom)
+    }
+
+    // Articles
+
+    pub fn article(&self, id: ArticleId) -> Result<Article> {
+        self.store.article(id)
+    }
+
+    pub fn revisions(&self, id: ArticleId) -> Result<Vec<Revision>> {
+        self.store.revisions(id)
+    }
+
+    pub fn revision_content(&self, id: ArticleId, number: RevisionNo) -> Result<Content> {
+        self.store.revision_content(id, number)
+    }
+
+    /// The content readers see: the published revision, or the newest when none is.
+    pub fn published_content(&self, article: &Article) -> Result<Content> {
+        match article.published_revision {
+            Some(number) if number != article.head => self.store.revision_content(article.id, number),
+            _ => Ok(article.content.clone()),
+        }
+    }
+
+    pub fn image(&self, image: &ImageRef) -> Result<Image> {
+        self.store.image(image)
+    }
+
+    /// Stores a photo's bytes so content can refer to it; `None` when it is not an image a page shows.
+    pub fn add_image(&mut self, bytes: Vec<u8>) -> Result<Image> {
+        let image = crate::import::describe_image(bytes).ok_or_else(|| {
+            Error::invalid("the photo", "it is not a JPEG, PNG, GIF, WebP or AVIF image; convert it to one of these")
+        })?;
+        self.store.put_image(&image)?;
+        Ok(image)
+    }
+
+    /// A photo entry for a stored image, ready to be captioned.
+    pub fn photo(&self, file: &str, image: &Image) -> Photo {
+        Photo {
+            file: file.to_string(),
+            image: image.image.clone(),
+            media_type: image.media_type.clone(),
+            width: image.width,
+            height: image.height,
+            caption: String::new(),
+            credit: String::new(),
+            date: None,
+            email: String::new(),
+            alt: String::new(),
+        }
+    }
+
+    fn validate(&self, content: &Content) -> Result<()> {
+        let problems = content.problems();
+        if !problems.is_empty() {
+            return Err(Error::invalid("the article", problems.join("; ")));
+        }
+        for photo in &content.photos {
+            if !self.store.has_image(&photo.image)? {
+                return Err(Error::invalid(format!("the photo {:?}", photo.file), "its image is not in this library; add the photo again"));
+            }
+        }
+        for related in &content.related {
+            if let Err(Error::NotFound { .. }) = self.store.article(*related) {
+                return Err(Error::invalid(format!("the related article {related}"), "it is not in this library; remove it or give an existing id"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts a new draft written by `actor`.
+    pub fn create(&mut self, actor: &User, content: Content) -> Result<Article> {
+        self.validate(&content)?;
+        let now = self.now();
+        let article = Article {
+            id: ArticleId(0),
+            status: Status::Draft,
+            content,
+            head: RevisionNo::FIRST,
+            published_revision: None,
+            first_published: None,
+            last_modified: None,
+            corrections: Vec::new(),
+            created_by: actor.id,
+            created_at: now,
+            updated_at: now,
+            scheduled_by: None,
+        };
+        let revision = NewRevision { kind: RevisionKind::Created, author: actor.id, at: now, note: None };
+        self.store.insert_article(Commit { article, revision, images: Vec::new() })
+    }
+
+    /// Brings an article read from a file into the library, in the state the file gives.
+    pub fn import(&mut self, actor: &User, imported: ImportedArticle) -> Result<Article> {
+        workflow::decide_import(actor, imported.status)?;
+        for related in &imported.content.related {
+            self.store.article(*related).map_err(|_| {
+                Error::invalid(format!("{}: the related article {related}", imported.source.display()), "it is not in this library; import it first or remove it")
+            })?;
+        }
+        let problems = imported.content.problems();
+        if !problems.is_empty() {
+            return Err(Error::invalid(imported.source.display().to_string(), problems.join("; ")));
+        }
+        let now = self.now();
+        let published = matches!(imported.status, Status::Published | Status::Scheduled | Status::Killed)
+            .then_some(RevisionNo::FIRST)
+            .filter(|_| imported.first_published.is_some() || imported.status == Status::Scheduled);
+        let article = Article {
+            id: ArticleId(0),
+            status: imported.status,
+            content: imported.content,
+            head: RevisionNo::FIRST,
+            published_revision: published,
+            first_published: imported.first_published,
+            last_modified: imported.last_modified,
+            corrections: imported
+                .corrections
+                .into_iter()
+                .map(|(at, note)| Correction { at, note, by: actor.name.clone(), revision: RevisionNo::FIRST })
+                .collect(),
+            created_by: actor.id,
+            created_at: now,
+            updated_at: now,
+            scheduled_by: (imported.status == Status::Scheduled).then_some(actor.id),
+        };
+        let note = Some(format!("imported from {}", imported.source.file_name().map(|name| name.to_string_lossy()).unwrap_or_default()));
+        let revision = NewRevision { kind: RevisionKind::Imported, author: actor.id, at: now, note };
+        self.store.insert_article(Commit { article, revision, images: imported.images })
+    }
+
+    /// An explicit save: a new revision on top of `base`, refused as a conflict if `base` is stale.
+    /// Saving unchanged content makes no revision.
+    pub fn save(&mut self, actor: &User, id: ArticleId, base: RevisionNo, content: Content) -> Result<Article> {
+        let current = self.store.article(id)?;
+        if current.head == base && current.content == content {
+            self.store.discard_autosave(id, actor.id)?;
+            return Ok(current);
+        }
+        self.act(actor, id, Action::Edit, Change::content(base, content))
+    }
+
+    pub fn submit(&mut self, actor: &User, id: ArticleId, change: Change) -> Result<Article> {
+        self.act(actor, id, Action::Submit, change)
+    }
+
+    /// Sends a submitted story back to its reporter with a note saying what to fix.
+    pub fn return_to_reporter(&mut self, actor: &User, id: ArticleId, change: Change) -> Result<Article> {
+        self.act(actor, id, Action::Return, change)
+    }
+
+    /// Publishes now, or schedules when the embargo is still ahead.
+    pub fn publish(&mut self, actor: &User, id: ArticleId, change: Change) -> Result<Article> {
+        self.act(actor, id, Action::Publish, change)
+    }
+
+    pub fn correct(&mut self, actor: &User, id: ArticleId, change: Change) -> Result<Article> {
+        self.act(actor, id, Action::Correct, change)
+    }
+
+    pub fn kill(&mut self, actor: &User, id: ArticleId, change: Change) -> Result<Article> {
+        self.act(actor, id, Action::Kill, change)
+    }
+
+    /// Makes a new revision whose content is that of revision `number`.
+    pub fn restore(&mut self, actor: &User, id: ArticleId, number: RevisionNo, base: Option<RevisionNo>) -> Result<Article> {
+        let content = self.store.revision_content(id, number)?;
+        let change = Change { base, content: Some(content), note: Some(format!("restored revision {number}")) };
+        self.act(actor, id, Action::Restore, change)
+    }
+
+    /// Publishes every scheduled article whose embargo has passed, each in the name of the
+    /// editor who scheduled it, with 기사입력 at its embargo.
+    pub fn release_due(&mut self) -> Result<Vec<Article>> {
+        let now = self.now();
+        let mut released = Vec::new();
+        for id in self.store.due_for_release(now)? {
+            let article = self.store.article(id)?;
+            let releaser = self.store.user(article.scheduled_by.unwrap_or(article.created_by))?;
+            let change = Change { note: Some("embargo passed".into()), ..Change::default() };
+            released.push(self.act(&releaser, id, Action::Release, change)?);
+        }
+        Ok(released)
+    }
+
+    fn act(&mut self, actor: &User, id: ArticleId, action: Action, change: Change) -> Result<Article> {
+        let article = self.store.article(id)?;
+        if let Some(base) = change.base
+            && base != article.head
+        {
+            return Err(Error::Conflict { article: id, base, current: article.head });
+        }
+        let content = change.content.unwrap_or_else(|| article.content.clone());
+        if content != article.content {
+            self.validate(&content)?;
+        }
+        let now = self.now();
+        let note = change.note.map(|note| note.trim().to_string()).filter(|note| !note.is_empty());
+        let transition = workflow::decide(action, actor, &article, &content, note.as_deref(), now)?;
+        let mut next = Article { content, status: transition.to, head: article.head.next(), updated_at: now, ..article };
+        if let Some(publication) = transition.publication {
+            next.first_published = next.first_published.or(publication.first_published);
+            next.last_modified = Some(publication.last_modified);
+            next.published_revision = Some(next.head);
+        }
+        match transition.kind {
+            RevisionKind::Scheduled => {
+                next.scheduled_by = Some(actor.id);
+                next.published_revision = Some(next.head);
+            }
+            RevisionKind::Corrected => next.corrections.push(Correction {
+                at: now,
+                note: note.clone().unwrap_or_default(),
+                by: actor.name.clone(),
+                revision: next.head,
+            }),
+            _ => {}
+        }
+        let revision = NewRevision { kind: transition.kind, author: actor.id, at: now, note };
+        let committed = self.store.commit(Commit { article: next, revision, images: Vec::new() })?;
+        self.store.discard_autosave(id, actor.id)?;
+        Ok(committed)
+    }
+
+    // Working copy
+
+    /// Keeps `actor`'s unsaved text safe; makes no revision.
+    pub fn autosave(&mut self, actor: &User, id: ArticleId, base: RevisionNo, content: Content) -> Result<()> {
+        self.store.article(id)?;
+        let saved_at = self.now();
+        self.store.put_autosave(&Autosave { article: id, user: actor.id, base, content, saved_at })
+    }
+
+    /// Text `actor` typed after their last explicit save, if any survives.
+    pub fn recovered(&self, actor: &User, id: ArticleId) -> Result<Option<Autosave>> {
+        self.store.autosave(id, actor.id)
+    }
+
+    pub fn discard_recovered(&mut self, actor: &User, id: ArticleId) -> Result<()> {
+        self.store.discard_autosave(id, actor.id)
+    }
+
+    // Reading
+
+    pub fn compare(&self, id: ArticleId, from: RevisionNo, to: RevisionNo) -> Result<Vec<FieldChange>> {
+        let old = self.store.revision_content(id, from)?;
+        let new = self.store.revision_content(id, to)?;
+        Ok(revision::compare(&old, &new))
+    }
+
+    pub fn list(&self, filter: &Filter) -> Result<Vec<ArticleSummary>> {
+        self.store.list(filter)
+    }
+
+    pub fn count(&self, filter: &Filter) -> Result<u64> {
+        self.store.count(filter)
+    }
+
+    pub fn search(&self, query: &str, filter: &Filter) -> Result<SearchResults> {
+        self.store.search(query, filter)
+    }
+
+    /// What `actor` may do to `article` now, each refusal with its reason.
+    pub fn available_actions(&self, actor: &User, article: &Article) -> Vec<(Action, Result<(), workflow::Refusal>)> {
+        workflow::available(actor, article, self.now())
+    }
+
+    // Maintenance
+
+    pub fn check(&mut self, repair: bool) -> Result<Health> {
+        self.store.check(repair)
+    }
+
+    pub fn backup(&self, path: &Path) -> Result<()> {
+        self.store.backup(path)
+    }
+}

@@ -1,0 +1,113 @@
+//! The newsroom a library belongs to: outlet name, time zone, site address, language. Instants
+//! are stored in UTC and shown in this time zone, in the seed page's `2025년02월20일 15:09` form.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Newsroom {
+    /// The outlet named in datelines, `[세종=뉴스핌]`.
+    pub outlet: String,
+    /// An IANA time zone name.
+    pub time_zone: String,
+    /// Where exported pages will live, for canonical URLs.
+    pub base_url: String,
+    /// The language of the articles, a BCP 47 tag.
+    pub language: String,
+}
+
+impl Default for Newsroom {
+    fn default() -> Newsroom {
+        Newsroom { outlet: String::new(), time_zone: "Asia/Seoul".into(), base_url: String::new(), language: "ko".into() }
+    }
+}
+
+impl Newsroom {
+    pub const KEYS: [&'static str; 4] = ["outlet", "time_zone", "base_url", "language"];
+
+    pub fn zone(&self) -> Result<TimeZone, crate::Error> {
+        TimeZone::get(&self.time_zone).map_err(|_| {
+            crate::Error::invalid(format!("the time zone {:?}", self.time_zone), "use an IANA name such as Asia/Seoul")
+        })
+    }
+
+    /// `2025년02월20일 15:09`, in the newsroom's zone.
+    pub fn display(&self, at: Timestamp) -> String {
+        at.to_zoned_datetime(self.zone_or_utc()).strftime("%Y년%m월%d일 %H:%M").to_string()
+    }
+
+    /// `2025-02-20T15:09:00+09:00`, for `datetime` attributes and feeds.
+    pub fn iso(&self, at: Timestamp) -> String {
+        at.to_zoned_datetime(self.zone_or_utc()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    }
+
+    fn zone_or_utc(&self) -> TimeZone {
+        self.zone().unwrap_or(TimeZone::UTC)
+    }
+
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), crate::Error> {
+        let value = value.trim().to_string();
+        match key {
+            "outlet" => self.outlet = value,
+            "time_zone" => {
+                let candidate = Newsroom { time_zone: value, ..self.clone() };
+                candidate.zone()?;
+                *self = candidate;
+            }
+            "base_url" => {
+                if !value.is_empty() && !(value.starts_with("https://") || value.starts_with("http://")) {
+                    return Err(crate::Error::invalid(
+                        format!("the base URL {value:?}"),
+                        "give the site's address starting with https://",
+                    ));
+                }
+                self.base_url = value.trim_end_matches('/').to_string();
+            }
+            "language" => {
+                if value.is_empty() || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                    return Err(crate::Error::invalid(format!("the language {value:?}"), "use a tag such as ko or en"));
+                }
+                self.language = value;
+            }
+            other => {
+                return Err(crate::Error::invalid(
+                    format!("the setting {other:?}"),
+                    format!("known settings are {}", Newsroom::KEYS.join(", ")),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        match key {
+            "outlet" => Some(&self.outlet),
+            "time_zone" => Some(&self.time_zone),
+            "base_url" => Some(&self.base_url),
+            "language" => Some(&self.language),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_show_in_seoul_like_the_seed() {
+        let newsroom = Newsroom::default();
+        let at: Timestamp = "2025-02-20T06:09:00Z".parse().unwrap();
+        assert_eq!(newsroom.display(at), "2025년02월20일 15:09");
+        assert_eq!(newsroom.iso(at), "2025-02-20T15:09:00+09:00");
+    }
+
+    #[test]
+    fn unknown_time_zone_is_refused_and_nothing_changes() {
+        let mut newsroom = Newsroom::default();
+        assert!(newsroom.set("time_zone", "Mars/Olympus").is_err());
+        assert_eq!(newsroom.time_zone, "Asia/Seoul");
+    }
+}

@@ -1,0 +1,286 @@
+//! Search that works for Korean. Korean glues particles and compounds onto words (협약식을,
+//! 업무협약), so whole-word indexing misses them. Runs of Hangul (and other CJK scripts) are
+//! indexed as overlapping two-syllable terms, and a query word becomes the phrase of its
+//! bigrams, which matches exactly where the word occurs inside a longer one. Other letters and
+//! digits are indexed as lowercase words. The store keeps these terms in its full-text index.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::article::{ArticleSummary, Content};
+use crate::workflow::Status;
+
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{AC00}'..='\u{D7A3}'   // Hangul syllables
+        | '\u{1100}'..='\u{11FF}' // Hangul Jamo
+        | '\u{3130}'..='\u{318F}' // Hangul compatibility Jamo
+        | '\u{3040}'..='\u{30FF}' // Hiragana, Katakana
+        | '\u{3400}'..='\u{4DBF}' // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+        | '\u{F900}'..='\u{FAFF}')
+}
+
+/// Splits text into runs the index treats alike: CJK runs and runs of other letters or digits.
+fn runs(text: &str) -> impl Iterator<Item = (bool, &str)> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let start = rest.find(|c: char| c.is_alphanumeric())?;
+        rest = &rest[start..];
+        let cjk = rest.chars().next().is_some_and(is_cjk);
+        let end = rest.find(|c: char| !c.is_alphanumeric() || is_cjk(c) != cjk).unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(end);
+        rest = tail;
+        Some((cjk, run))
+    })
+}
+
+/// Appends the index terms of `text` to `out`, separated by spaces.
+pub fn push_terms(text: &str, out: &mut String) {
+    for (cjk, run) in runs(text) {
+        if cjk {
+            let chars: Vec<char> = run.chars().collect();
+            if chars.len() == 1 {
+                push_term(out, &chars[..]);
+            }
+            for pair in chars.windows(2) {
+                push_term(out, pair);
+            }
+        } else {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(run.chars().flat_map(char::to_lowercase));
+        }
+    }
+}
+
+fn push_term(out: &mut String, chars: &[char]) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.extend(chars);
+}
+
+pub fn terms(text: &str) -> String {
+    let mut out = String::new();
+    push_terms(text, &mut out);
+    out
+}
+
+/// The indexed text of an article, one entry per column of the index, in [`COLUMNS`] order.
+pub fn document(content: &Content) -> [String; 6] {
+    let mut people = String::new();
+    for byline in &content.bylines {
+        push_terms(&byline.name, &mut people);
+        push_terms(&byline.email, &mut people);
+    }
+    let mut captions = String::new();
+    for photo in &content.photos {
+        push_terms(&photo.caption, &mut captions);
+        push_terms(&photo.alt, &mut captions);
+        push_terms(&photo.credit, &mut people);
+    }
+    [
+        terms(&content.headline),
+        terms(&content.subheadlines.join("\n")),
+        terms(&content.body),
+        captions,
+        people,
+        terms(&content.tags.join("\n")),
+    ]
+}
+
+/// The index's columns and how much a hit in each weighs in ranking.
+pub const COLUMNS: [(&str, f64); 6] =
+    [("headline", 10.0), ("subheadlines", 5.0), ("body", 1.0), ("captions", 1.0), ("people", 2.0), ("tags", 4.0)];
+
+/// A user's query as index terms: every word must occur; a word is a phrase of its terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Terms {
+    /// Each entry is one query word (or quoted phrase) as its index terms, in order.
+    pub phrases: Vec<Vec<String>>,
+    /// A lone CJK syllable: matched as the first syllable of a term (a prefix query).
+    pub prefixes: Vec<String>,
+    /// The words as the user typed them, for highlighting.
+    pub words: Vec<String>,
+}
+
+impl Terms {
+    pub fn parse(query: &str) -> Terms {
+        let mut terms = Terms { phrases: Vec::new(), prefixes: Vec::new(), words: Vec::new() };
+        for (index, part) in query.split('"').enumerate() {
+            let quoted = index % 2 == 1;
+            let words: Vec<&str> = if quoted { vec![part] } else { part.split_whitespace().collect() };
+            for word in words {
+                let word_terms: Vec<String> = self::terms(word).split(' ').filter(|t| !t.is_empty()).map(String::from).collect();
+                if word_terms.is_empty() {
+                    continue;
+                }
+                terms.words.extend(word.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string()).filter(|w| !w.is_empty()));
+                let lone_syllable = word_terms.len() == 1 && {
+                    let mut chars = word_terms[0].chars();
+                    chars.next().is_some_and(is_cjk) && chars.next().is_none()
+                };
+                if lone_syllable {
+                    terms.prefixes.push(word_terms[0].clone());
+                } else {
+                    terms.phrases.push(word_terms);
+                }
+            }
+        }
+        terms
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty() && self.prefixes.is_empty()
+    }
+
+    /// The full-text match expression. Every term is quoted, so nothing the user types can be
+    /// read as query syntax.
+    pub fn match_expression(&self) -> String {
+        let phrases = self.phrases.iter().map(|phrase| format!("\"{}\"", phrase.join(" ")));
+        let prefixes = self.prefixes.iter().map(|prefix| format!("\"{prefix}\" *"));
+        phrases.chain(prefixes).collect::<Vec<_>>().join(" AND ")
+    }
+}
+
+/// Which articles a list or search shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Filter {
+    pub status: Option<Status>,
+    /// A section path; its subsections match too.
+    pub section: Option<String>,
+    /// A byline's name or email.
+    pub byline: Option<String>,
+    pub tag: Option<String>,
+    /// 기사입력 within [from, to).
+    pub published_from: Option<Timestamp>,
+    pub published_to: Option<Timestamp>,
+    /// 최종수정 within [from, to).
+    pub modified_from: Option<Timestamp>,
+    pub modified_to: Option<Timestamp>,
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+impl Filter {
+    pub const DEFAULT_LIMIT: u32 = 50;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub article: ArticleSummary,
+    /// Text around the first match, with the matching words marked.
+    pub snippet: Vec<SnippetPart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnippetPart {
+    pub text: String,
+    pub hit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub total: u64,
+    pub hits: Vec<SearchHit>,
+}
+
+/// A window of `content`'s text around the first place a query word occurs, words marked.
+pub fn snippet(content: &Content, words: &[String], width: usize) -> Vec<SnippetPart> {
+    let words: Vec<String> = words.iter().map(|w| w.to_lowercase()).filter(|w| !w.is_empty()).collect();
+    let first_match = |text: &str| {
+        let lowered = text.to_lowercase();
+        words.iter().filter_map(|w| lowered.find(w.as_str())).min().map(|byte| lowered[..byte].chars().count())
+    };
+    let flat = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (text, first) = [flat(&content.body), flat(&content.headline)]
+        .into_iter()
+        .find_map(|text| first_match(&text).map(|at| (text, at)))
+        .unwrap_or_else(|| (flat(&content.body), 0));
+    let chars: Vec<char> = text.chars().collect();
+    let start = first.saturating_sub(width / 3);
+    let end = (start + width).min(chars.len());
+    let window: String = chars[start..end].iter().collect();
+    let mut parts = Vec::new();
+    if start > 0 {
+        parts.push(SnippetPart { text: "…".into(), hit: false });
+    }
+    mark(&window, &words, &mut parts);
+    if end < chars.len() {
+        parts.push(SnippetPart { text: "…".into(), hit: false });
+    }
+    parts
+}
+
+fn mark(window: &str, words: &[String], parts: &mut Vec<SnippetPart>) {
+    let mut rest = window;
+    loop {
+        let lowered = rest.to_lowercase();
+        // Lowercasing can change byte lengths outside ASCII; only mark where it did not.
+        let next = words
+            .iter()
+            .filter_map(|word| lowered.find(word.as_str()).map(|at| (at, word.len())))
+            .filter(|(at, len)| lowered.len() == rest.len() && rest.is_char_boundary(*at) && rest.is_char_boundary(at + len))
+            .min();
+        match next {
+            Some((at, len)) => {
+                if at > 0 {
+                    parts.push(SnippetPart { text: rest[..at].to_string(), hit: false });
+                }
+                parts.push(SnippetPart { text: rest[at..at + len].to_string(), hit: true });
+                rest = &rest[at + len..];
+            }
+            None => {
+                if !rest.is_empty() {
+                    parts.push(SnippetPart { text: rest.to_string(), hit: false });
+                }
+                return;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hangul_is_indexed_as_bigrams_and_latin_as_words() {
+        assert_eq!(terms("협약식을"), "협약 약식 식을");
+        assert_eq!(terms("CMIC와 협약"), "cmic 와 협약");
+        assert_eq!(terms("2.50% 상승"), "2 50 상승");
+        assert_eq!(terms("등"), "등");
+    }
+
+    #[test]
+    fn query_words_become_phrases_of_their_bigrams() {
+        let query = Terms::parse("협약식 CMIC");
+        assert_eq!(query.match_expression(), "\"협약 약식\" AND \"cmic\"");
+    }
+
+    #[test]
+    fn query_syntax_typed_by_a_user_is_only_text() {
+        for hostile in ["\"unbalanced", "NEAR(a b)", "*", "a OR b", "col:협약", "^협약", "((("] {
+            let expression = Terms::parse(hostile).match_expression();
+            assert!(!expression.contains("OR \"") && !expression.contains('('), "{hostile} -> {expression}");
+        }
+        assert!(Terms::parse("* ( ) \"").is_empty());
+    }
+
+    #[test]
+    fn one_syllable_is_a_prefix() {
+        let query = Terms::parse("협");
+        assert_eq!(query.match_expression(), "\"협\" *");
+    }
+
+    #[test]
+    fn snippet_marks_the_match() {
+        let content = Content { body: "중진공은 20일 일본 도쿄에서 CMIC와 업무협약을 체결했다고 밝혔다.".into(), ..Content::default() };
+        let parts = snippet(&content, &["협약".into()], 40);
+        let hits: Vec<&str> = parts.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
+        assert_eq!(hits, vec!["협약"]);
+    }
+}

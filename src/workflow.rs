@@ -1,0 +1,285 @@
+//! The desk's workflow: which action is allowed in which state for which role, and what it
+//! changes. This module is the only place these rules live.
+//!
+//! ```text
+//! draft --submit(송고)--> submitted --publish--> published --correct--> published
+//!   ^                       |  \--publish before embargo--> scheduled --embargo passes--> published
+//!   +------return-----------+
+//! any state --kill--> killed
+//! ```
+
+use std::fmt;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::article::{Article, Content};
+use crate::revision::RevisionKind;
+use crate::user::{Role, User};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    /// Sent to the desk (송고).
+    Submitted,
+    /// Approved, waiting for its embargo to pass.
+    Scheduled,
+    Published,
+    /// Withdrawn; kept, never deleted.
+    Killed,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [Status::Draft, Status::Submitted, Status::Scheduled, Status::Published, Status::Killed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted => "submitted",
+            Status::Scheduled => "scheduled",
+            Status::Published => "published",
+            Status::Killed => "killed",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = crate::Error;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Status::ALL.into_iter().find(|status| status.as_str() == text.trim().to_lowercase()).ok_or_else(|| {
+            crate::Error::invalid(
+                format!("the status {text:?}"),
+                "use draft, submitted, scheduled, published or killed",
+            )
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Edit,
+    Submit,
+    Return,
+    Publish,
+    Release,
+    Correct,
+    Kill,
+    Restore,
+    Import,
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Action::Edit => "edit",
+            Action::Submit => "submit",
+            Action::Return => "return",
+            Action::Publish => "publish",
+            Action::Release => "release",
+            Action::Correct => "correct",
+            Action::Kill => "kill",
+            Action::Restore => "restore",
+            Action::Import => "import",
+        })
+    }
+}
+
+/// Why an action was refused: the state, the role and the rule, in the user's terms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("cannot {action} this article: it is {status} and you are {role}. {rule}")]
+pub struct Refusal {
+    pub action: Action,
+    pub status: Status,
+    pub role: Role,
+    pub rule: String,
+}
+
+/// What an allowed action does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub to: Status,
+    pub kind: RevisionKind,
+    /// Set when the action puts a revision in front of readers.
+    pub publication: Option<Publication>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Publication {
+    /// 기사입력, for the first publication only.
+    pub first_published: Option<Timestamp>,
+    /// 최종수정.
+    pub last_modified: Timestamp,
+}
+
+/// May `actor` do `action` to `article` at `now`, with `note`? The content is the article's
+/// content after the action (what would be submitted or published).
+pub fn decide(
+    action: Action,
+    actor: &User,
+    article: &Article,
+    content: &Content,
+    note: Option<&str>,
+    now: Timestamp,
+) -> Result<Transition, Refusal> {
+    let status = article.status;
+    let refuse = |rule: &str| Refusal { action, status, role: actor.role, rule: rule.to_string() };
+    let has_note = note.is_some_and(|note| !note.trim().is_empty());
+    let owns = article.created_by == actor.id
+        || content.bylines.iter().any(|byline| byline.email.eq_ignore_ascii_case(&actor.email));
+
+    if status == Status::Killed {
+        return Err(refuse("A killed article is kept as it was when it was withdrawn; nothing more can be done to it."));
+    }
+    let same = |kind| Ok(Transition { to: status, kind, publication: None });
+    match action {
+        Action::Edit | Action::Restore => {
+            let kind = if action == Action::Edit { RevisionKind::Saved } else { RevisionKind::Restored };
+            if actor.role.is_desk() {
+                return same(kind);
+            }
+            if status != Status::Draft {
+                return Err(refuse("Reporters edit drafts only; once sent to the desk, ask an editor to return it."));
+            }
+            if !owns {
+                return Err(refuse("Reporters edit their own drafts only; this one belongs to another reporter."));
+            }
+            same(kind)
+        }
+        Action::Submit => {
+            if status != Status::Draft {
+                return Err(refuse("Only drafts are submitted (송고)."));
+            }
+            if !actor.role.is_desk() && !owns {
+                return Err(refuse("Reporters submit their own drafts only."));
+            }
+            ready_for_desk(content).map_err(|missing| refuse(&missing))?;
+            Ok(Transition { to: Status::Submitted, kind: RevisionKind::Submitted, publication: None })
+        }
+        Action::Return => {
+            if !actor.role.is_desk() {
+                return Err(refuse("Only editors return stories to their reporter."));
+            }
+            if status != Status::Submitted {
+                return Err(refuse("Only submitted stories are returned."));
+            }
+            if !has_note {
+                return Err(refuse("Returning a story needs a note telling the reporter what to fix (--note)."));
+            }
+            Ok(Transition { to: Status::Draft, kind: RevisionKind::Returned, publication: None })
+        }
+        Action::Publish => {
+            if !actor.role.is_desk() {
+                return Err(refuse("Only editors publish; submit (송고) the story to the desk."));
+            }
+            if !matches!(status, Status::Submitted | Status::Scheduled) {
+                return Err(refuse(match status {
+                    Status::Draft => "A draft is submitted (송고) before it is published.",
+                    _ => "A published article is changed by a correction (correct --note), not published again.",
+                }));
+            }
+            ready_for_desk(content).map_err(|missing| refuse(&missing))?;
+            match content.embargo {
+                Some(embargo) if embargo > now => {
+                    Ok(Transition { to: Status::Scheduled, kind: RevisionKind::Scheduled, publication: None })
+                }
+                _ => Ok(Transition {
+                    to: Status::Published,
+                    kind: RevisionKind::Published,
+                    publication: Some(Publication {
+                        first_published: article.first_published.is_none().then_some(now),
+                        last_modified: now,
+                    }),
+                }),
+            }
+        }
+        Action::Release => {
+            if status != Status::Scheduled {
+                return Err(refuse("Only scheduled articles are released."));
+            }
+            match content.embargo {
+                Some(embargo) if embargo <= now => Ok(Transition {
+                    to: Status::Published,
+                    kind: RevisionKind::Released,
+                    publication: Some(Publication {
+                        first_published: article.first_published.is_none().then_some(embargo),
+                        last_modified: embargo,
+                    }),
+                }),
+                Some(_) => Err(refuse("Its embargo has not passed yet.")),
+                None => Err(refuse("It has no embargo; publish it instead.")),
+            }
+        }
+        Action::Correct => {
+            if !actor.role.is_desk() {
+                return Err(refuse("Only editors correct published articles."));
+            }
+            if status != Status::Published {
+                return Err(refuse("Only published articles are corrected; before publication just edit it."));
+            }
+            if !has_note {
+                return Err(refuse("A correction needs a note for readers saying what changed (--note)."));
+            }
+            Ok(Transition {
+                to: Status::Published,
+                kind: RevisionKind::Corrected,
+                publication: Some(Publication { first_published: None, last_modified: now }),
+            })
+        }
+        Action::Kill => {
+            if !actor.role.is_desk() {
+                return Err(refuse("Only editors kill articles."));
+            }
+            Ok(Transition { to: Status::Killed, kind: RevisionKind::Killed, publication: None })
+        }
+        Action::Import => same(RevisionKind::Imported),
+    }
+}
+
+/// May `actor` bring an article into the library already in `status`? Reporters bring in drafts;
+/// only the desk may import an archive of stories that went through a desk elsewhere.
+pub fn decide_import(actor: &User, status: Status) -> Result<(), Refusal> {
+    if status == Status::Draft || actor.role.is_desk() {
+        return Ok(());
+    }
+    Err(Refusal {
+        action: Action::Import,
+        status,
+        role: actor.role,
+        rule: "Reporters import drafts only; ask an editor to import published or scheduled stories.".into(),
+    })
+}
+
+/// What the desk needs before a story can go to it or out of it.
+fn ready_for_desk(content: &Content) -> Result<(), String> {
+    let mut missing = Vec::new();
+    if content.headline.trim().is_empty() {
+        missing.push("a headline");
+    }
+    if content.bylines.is_empty() {
+        missing.push("a byline");
+    }
+    if content.body.trim().is_empty() {
+        missing.push("a body");
+    }
+    if missing.is_empty() { Ok(()) } else { Err(format!("It still needs {}.", missing.join(", "))) }
+}
+
+/// The actions a user could take now, for the app's buttons; each refused one with its reason.
+pub fn available(actor: &User, article: &Article, now: Timestamp) -> Vec<(Action, Result<(), Refusal>)> {
+    [Action::Edit, Action::Submit, Action::Return, Action::Publish, Action::Correct, Action::Kill]
+        .into_iter()
+        .map(|action| {
+            let note = Some("-");
+            let verdict = decide(action, actor, article, &article.content, note, now).map(|_| ());
+            (action, verdict)
+        })
+        .collect()
+}
