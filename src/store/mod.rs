@@ -70,7 +70,7 @@ impl Health {
     }
 }
 
-pub trait Store {
+pub trait Store: Send {
     fn newsroom(&self) -> Result<Newsroom>;
     fn set_newsroom(&mut self, newsroom: &Newsroom) -> Result<()>;
 
