@@ -56,6 +56,11 @@ impl Library {
         Library { store, clock }
     }
 
+    /// Moves the library to another clock (tests and automation step time this way).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
     pub fn now(&self) -> Timestamp {
         // Stored instants keep microseconds; trimming here keeps what is returned equal to what is stored.
         let now = self.clock.now();
