@@ -12,6 +12,7 @@ pub mod newsroom;
 pub mod revision;
 pub mod search;
 pub mod store;
+pub mod synthetic;
 pub mod user;
 pub mod workflow;
 

@@ -77,10 +77,7 @@ pub fn run(cli: Cli) -> Result<()> {
             if !problems.is_empty() {
                 return Err(copydesk::Error::Import(problems).into());
             }
-            let mut ids = Vec::new();
-            for article in articles {
-                ids.push(library.import(&actor, article)?.id);
-            }
+            let ids: Vec<ArticleId> = library.import_batch(&actor, articles)?.into_iter().map(|article| article.id).collect();
             print::ids(&ids, json);
         }
         Command::New => {
@@ -170,6 +167,13 @@ pub fn run(cli: Cli) -> Result<()> {
             if !health.is_ok() {
                 bail!("the library has problems (see above); keep a backup of the file and run `copydesk check --repair`");
             }
+        }
+        Command::BenchArchive { articles, seed } => {
+            let bar = print::progress(articles, "articles");
+            let started = std::time::Instant::now();
+            let filled = copydesk::synthetic::fill(&mut library, articles, seed, |done| bar.set_position(done))?;
+            bar.finish_and_clear();
+            print::filled(&filled, started.elapsed(), json);
         }
         Command::Backup { path } => {
             library.backup(&path)?;

@@ -106,6 +106,14 @@ pub enum Command {
     },
     /// Copy the library to a new file while it stays in use
     Backup { path: PathBuf },
+    /// Fill a library with a synthetic Korean news archive, for benchmarks
+    BenchArchive {
+        #[arg(long, default_value_t = 10_000)]
+        articles: u64,
+        /// Generator seed; the same seed makes the same archive
+        #[arg(long, default_value_t = 20250220)]
+        seed: u64,
+    },
 }
 
 #[derive(Args, Debug, Default)]
