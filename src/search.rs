@@ -98,9 +98,17 @@ pub fn document(content: &Content) -> [String; 6] {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Terms {
     /// Each entry is one query word (or quoted phrase) as its index terms, in order.
-    pub phrases: Vec<Vec<String>>,
+    pub phrases: Vec<Phrase>,
     /// The words as the user typed them, for highlighting.
     pub words: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phrase {
+    pub terms: Vec<String>,
+    /// The last term is one syllable that ends a mixed word (CMIC와, 2.50%로): in the text it
+    /// may begin a longer run (CMIC와의), so it matches as the first syllable of a term.
+    pub open_end: bool,
 }
 
 impl Terms {
@@ -115,7 +123,12 @@ impl Terms {
                     continue;
                 }
                 terms.words.extend(word.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string()).filter(|w| !w.is_empty()));
-                terms.phrases.push(word_terms);
+                let lone_syllable = |term: &str| {
+                    let mut chars = term.chars();
+                    chars.next().is_some_and(is_cjk) && chars.next().is_none()
+                };
+                let open_end = word_terms.len() > 1 && word_terms.last().is_some_and(|last| lone_syllable(last));
+                terms.phrases.push(Phrase { terms: word_terms, open_end });
             }
         }
         terms
@@ -128,7 +141,11 @@ impl Terms {
     /// The full-text match expression. Every term is quoted, so nothing the user types can be
     /// read as query syntax.
     pub fn match_expression(&self) -> String {
-        self.phrases.iter().map(|phrase| format!("\"{}\"", phrase.join(" "))).collect::<Vec<_>>().join(" AND ")
+        self.phrases
+            .iter()
+            .map(|phrase| format!("\"{}\"{}", phrase.terms.join(" "), if phrase.open_end { " *" } else { "" }))
+            .collect::<Vec<_>>()
+            .join(" AND ")
     }
 }
 
@@ -261,6 +278,11 @@ mod tests {
             assert!(!expression.contains("OR \"") && !expression.contains('('), "{hostile} -> {expression}");
         }
         assert!(Terms::parse("* ( ) \"").is_empty());
+    }
+
+    #[test]
+    fn a_syllable_ending_a_mixed_word_may_begin_a_longer_run() {
+        assert_eq!(Terms::parse("CMIC와 2.50%로").match_expression(), "\"cmic 와\" * AND \"2 50 로\" *");
     }
 
     #[test]
