@@ -128,7 +128,7 @@ pub struct ExportedArticle {
 }
 
 /// The articles `ids` as they go out: each article with the content of its published revision
-/// (a later unpublished save stays out). For a format in front of readers, an article that is
+/// (a later unpublished save stays out; a preview shows the newest revision). For a format in front of readers, an article that is
 /// not published is refused unless `preview`; nothing is returned (or written) then.
 pub fn items(library: &Library, ids: &[ArticleId], options: &ExportOptions) -> Result<Vec<Item>> {
     let now = library.now();
@@ -145,10 +145,10 @@ pub fn items(library: &Library, ids: &[ArticleId], options: &ExportOptions) -> R
         {
             return Err(Error::NotExportable { article: article.id, status: article.status, rule });
         }
-        let content = match (options.format, article.status) {
-            (Format::Markdown, status) if status != Status::Published => article.content.clone(),
-            _ => library.published_content(&article)?,
-        };
+        // A preview shows the newest saved revision (what a correction or release would put
+        // out); everything else what readers see.
+        let newest = options.preview || (options.format == Format::Markdown && article.status != Status::Published);
+        let content = if newest { article.content.clone() } else { library.published_content(&article)? };
         items.push(Item { article, content });
     }
     Ok(items)

@@ -346,7 +346,7 @@ impl Templates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         let mut syntax = minijinja::syntax::SyntaxConfig::builder();
-        syntax.trim_blocks(true).lstrip_blocks(true);
+        syntax.trim_blocks(true).lstrip_blocks(true).keep_trailing_newline(true);
         if let Ok(syntax) = syntax.build() {
             env.set_syntax(syntax);
         }
