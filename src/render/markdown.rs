@@ -223,7 +223,7 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .url_schemes(["http", "https", "mailto", "tel"].into())
         .url_relative(ammonia::UrlRelative::Custom(Box::new(fragment_only)))
         .id_prefix(Some(ID_PREFIX))
-        .link_rel(Some("noopener noreferrer"))
+        .link_rel(None)
         .strip_comments(true);
     builder
 });
