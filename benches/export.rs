@@ -118,6 +118,27 @@ fn main() {
     let elapsed = started.elapsed();
     println!("render, 1 thread:  {} ({} MB of HTML)", rate(count, elapsed), bytes / 1_000_000);
 
+    // Where a page's time goes.
+    let sample = &articles[..count.min(2000)];
+    let started = Instant::now();
+    for article in sample {
+        let blocks = render::markdown::blocks(&article.content.body, &article.content.lead_in(), &article.content.photos, Default::default());
+        std::hint::black_box(blocks);
+    }
+    let body_time = started.elapsed();
+    let started = Instant::now();
+    for article in sample {
+        let input = PageInput { article, content: &article.content, newsroom: &newsroom, preview: false };
+        std::hint::black_box(render::page_view(&input, &resources));
+    }
+    let view_time = started.elapsed();
+    println!(
+        "  per page: body Markdown + sanitising {:.0} µs, whole view (body included) {:.0} µs, template {:.0} µs",
+        body_time.as_secs_f64() * 1e6 / sample.len() as f64,
+        view_time.as_secs_f64() * 1e6 / sample.len() as f64,
+        (elapsed.as_secs_f64() / count as f64 - view_time.as_secs_f64() / sample.len() as f64) * 1e6,
+    );
+
     // 2. The pure render on both cores (what a batch could do; templates are shared).
     let started = Instant::now();
     std::thread::scope(|scope| {
@@ -167,6 +188,10 @@ fn main() {
     }
     println!("(setup: {count} articles published into a library in {:.1} s)", started.elapsed().as_secs_f64());
     let options = ExportOptions { index: true, ..ExportOptions::default() };
+    let started = Instant::now();
+    let items = export::items(&library, &ids, &options).unwrap();
+    println!("  of which reading and checking {} articles: {:.2} s", items.len(), started.elapsed().as_secs_f64());
+    drop(items);
     let started = Instant::now();
     export::export(&library, &ids, &folder.path().join("site"), &options, &mut |_, _| {}).unwrap();
     println!("export from the library to files: {}", rate(count, started.elapsed()));

@@ -3,7 +3,7 @@
 //! URLs with `--self-contained`, and an index page for a batch.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use minijinja::value::{Serde, Value};
 
@@ -15,7 +15,10 @@ use crate::render::{self, PageInput, Related, Resolve, Templates};
 use crate::workflow::Status;
 
 pub struct Html {
-    templates: Templates,
+    templates: Arc<Templates>,
+    /// Photo addresses already worked out in this export (a photo shown on many pages is read
+    /// from the library and written once).
+    photo_srcs: Mutex<HashMap<ImageRef, String>>,
 }
 
 impl Html {
@@ -24,7 +27,7 @@ impl Html {
             Some(folder) => Templates::from_folder(folder)?,
             None => Templates::house(),
         };
-        Ok(Html { templates })
+        Ok(Html { templates: Arc::new(templates), photo_srcs: Mutex::new(HashMap::new()) })
     }
 }
 
@@ -73,8 +76,13 @@ impl Renderer for Html {
     fn render(&self, context: &ExportContext<'_>, item: &Item) -> Result<Vec<OutputFile>> {
         let mut files = Vec::new();
         let mut resources = Resources { related: related(context, item)?, ..Resources::default() };
+        let mut known = self.photo_srcs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         for photo in &item.content.photos {
             if resources.photo_srcs.contains_key(&photo.image) {
+                continue;
+            }
+            if let Some(src) = known.get(&photo.image) {
+                resources.photo_srcs.insert(photo.image.clone(), src.clone());
                 continue;
             }
             let image = context.library.image(&photo.image)?;
@@ -82,14 +90,20 @@ impl Renderer for Html {
                 data_url(&image.media_type, &image.bytes)
             } else {
                 let file = render::photo_file(photo);
-                files.push(OutputFile { path: PathBuf::from(&file), bytes: image.bytes });
+                files.push(OutputFile::bytes(&file, image.bytes));
                 file
             };
+            known.insert(photo.image.clone(), src.clone());
             resources.photo_srcs.insert(photo.image.clone(), src);
         }
-        let input = PageInput { article: &item.article, content: &item.content, newsroom: context.newsroom, preview: context.options.preview };
-        let page = render::page(&input, &resources, &self.templates)?;
-        files.insert(0, OutputFile { path: PathBuf::from(format!("{}.html", render::slug(item.article.id))), bytes: page.into_bytes() });
+        drop(known);
+        let (article, content, newsroom) = (item.article.clone(), item.content.clone(), context.newsroom.clone());
+        let (templates, preview) = (Arc::clone(&self.templates), context.options.preview);
+        let page = move || {
+            let input = PageInput { article: &article, content: &content, newsroom: &newsroom, preview };
+            render::page(&input, &resources, &templates).map(String::into_bytes)
+        };
+        files.insert(0, OutputFile::render(format!("{}.html", render::slug(item.article.id)), page));
         Ok(files)
     }
 
@@ -116,7 +130,7 @@ impl Renderer for Html {
                 .collect(),
         };
         let page = self.templates.render(Templates::INDEX, Value::from(Serde(&view)))?;
-        Ok(vec![OutputFile { path: PathBuf::from("index.html"), bytes: page.into_bytes() }])
+        Ok(vec![OutputFile::bytes("index.html", page.into_bytes())])
     }
 }
 

@@ -61,11 +61,11 @@ impl super::Renderer for Markdown {
         use std::path::{Path, PathBuf};
         let folder = PathBuf::from(crate::render::slug(item.article.id));
         let text = document(&item.article, &item.content, context.newsroom);
-        let mut files = vec![super::OutputFile { path: folder.join("article.md"), bytes: text.into_bytes() }];
+        let mut files = vec![super::OutputFile::bytes(folder.join("article.md"), text.into_bytes())];
         for photo in &item.content.photos {
             let relative = super::safe_relative(Path::new(&photo.file))?;
             let image = context.library.image(&photo.image)?;
-            files.push(super::OutputFile { path: folder.join(relative), bytes: image.bytes });
+            files.push(super::OutputFile::bytes(folder.join(relative), image.bytes));
         }
         Ok(files)
     }

@@ -13,6 +13,7 @@ pub mod ninjs;
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -86,10 +87,26 @@ pub struct Item {
 }
 
 /// A file a renderer makes, `path` relative to the export folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     pub path: PathBuf,
-    pub bytes: Vec<u8>,
+    pub body: Body,
+}
+
+/// What goes into a file: bytes at hand, or a pure render that the export runs on one of its
+/// writer threads (so pages render on every core while the library is read on one).
+pub enum Body {
+    Bytes(Vec<u8>),
+    Render(Box<dyn FnOnce() -> Result<Vec<u8>> + Send>),
+}
+
+impl OutputFile {
+    pub fn bytes(path: impl Into<PathBuf>, bytes: Vec<u8>) -> OutputFile {
+        OutputFile { path: path.into(), body: Body::Bytes(bytes) }
+    }
+
+    pub fn render(path: impl Into<PathBuf>, render: impl FnOnce() -> Result<Vec<u8>> + Send + 'static) -> OutputFile {
+        OutputFile { path: path.into(), body: Body::Render(Box::new(render)) }
+    }
 }
 
 /// What every renderer may look at.
@@ -177,29 +194,91 @@ pub fn export(
     let newsroom = library.newsroom()?;
     let context = ExportContext { library, newsroom: &newsroom, options };
     std::fs::create_dir_all(folder).map_err(|error| Error::io(folder, error))?;
-    let mut written = HashSet::new();
-    let mut articles = Vec::with_capacity(items.len());
-    for (done, item) in items.iter().enumerate() {
-        let files = renderer.render(&context, item)?;
-        let paths = write(folder, files, &mut written)?;
-        articles.push(ExportedArticle { id: item.article.id, status: item.article.status, files: paths });
-        progress(done + 1, items.len());
-    }
-    let batch_files = write(folder, renderer.finish(&context, &items)?, &mut written)?;
-    Ok(ExportReport { format: options.format, folder: folder.to_path_buf(), articles, batch_files })
+    // The library is read on this thread; pages render and files are written on the writers.
+    const WRITERS: usize = 2;
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Vec<OutputFile>)>(64);
+    let receiver = std::sync::Mutex::new(receiver);
+    let written = std::sync::Mutex::new(HashSet::new());
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|_| {
+                scope.spawn(|| -> Result<Vec<(usize, Vec<PathBuf>)>> {
+                    let mut paths = Vec::new();
+                    let mut failure = None;
+                    // After a failure the writer keeps draining, so the reading thread never blocks.
+                    loop {
+                        let next = receiver.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).recv();
+                        let Ok((index, files)) = next else { break };
+                        if failure.is_some() || stop.load(Ordering::Relaxed) {
+                            continue;
+                        }
+                        match write(folder, files, &written) {
+                            Ok(written) => paths.push((index, written)),
+                            Err(error) => {
+                                stop.store(true, Ordering::Relaxed);
+                                failure = Some(error);
+                            }
+                        }
+                    }
+                    failure.map_or(Ok(paths), Err)
+                })
+            })
+            .collect();
+        let rendered = (|| -> Result<Vec<OutputFile>> {
+            for (done, item) in items.iter().enumerate() {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let files = renderer.render(&context, item)?;
+                if sender.send((done, files)).is_err() {
+                    break;
+                }
+                progress(done + 1, items.len());
+            }
+            renderer.finish(&context, &items)
+        })();
+        drop(sender);
+        let mut paths = Vec::with_capacity(items.len());
+        let mut failure = None;
+        for writer in writers {
+            match writer.join() {
+                Ok(Ok(written)) => paths.extend(written),
+                Ok(Err(error)) => failure = failure.or(Some(error)),
+                Err(_) => failure = failure.or(Some(Error::invalid("the export", "a writer thread failed unexpectedly; run it again"))),
+            }
+        }
+        // A writer's failure (say, a full disk) explains a render that stopped for lack of writers.
+        if let Some(error) = failure {
+            return Err(error);
+        }
+        let batch_files = write(folder, rendered?, &written)?;
+        paths.sort_by_key(|(index, _)| *index);
+        let articles = items
+            .iter()
+            .zip(paths)
+            .map(|(item, (_, files))| ExportedArticle { id: item.article.id, status: item.article.status, files })
+            .collect();
+        Ok(ExportReport { format: options.format, folder: folder.to_path_buf(), articles, batch_files })
+    })
 }
 
 /// Writes files under `folder`, each shared file (a photo two pages show) once.
-fn write(folder: &Path, files: Vec<OutputFile>, written: &mut HashSet<PathBuf>) -> Result<Vec<PathBuf>> {
+fn write(folder: &Path, files: Vec<OutputFile>, written: &std::sync::Mutex<HashSet<PathBuf>>) -> Result<Vec<PathBuf>> {
     let mut paths = Vec::with_capacity(files.len());
     for file in files {
         let relative = safe_relative(&file.path)?;
         let path = folder.join(&relative);
-        if written.insert(relative.clone()) {
+        let first = written.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(relative);
+        if first {
+            let bytes = match file.body {
+                Body::Bytes(bytes) => bytes,
+                Body::Render(render) => render()?,
+            };
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(|error| Error::io(parent, error))?;
             }
-            std::fs::write(&path, &file.bytes).map_err(|error| Error::io(&path, error))?;
+            std::fs::write(&path, &bytes).map_err(|error| Error::io(&path, error))?;
         }
         paths.push(path);
     }

@@ -3,8 +3,6 @@
 //! associations whose renditions point at the files copied to `media/`. URIs are absolute when
 //! the newsroom's `base_url` is set; set it before sending ninjs to anyone.
 
-use std::path::PathBuf;
-
 use serde_json::{Value, json};
 
 use super::{ExportContext, Item, OutputFile, Renderer};
@@ -22,17 +20,17 @@ impl Renderer for Ninjs {
     }
 
     fn render(&self, context: &ExportContext<'_>, item: &Item) -> Result<Vec<OutputFile>> {
-        let mut files = vec![OutputFile { path: PathBuf::new(), bytes: Vec::new() }];
+        let mut files = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for photo in &item.content.photos {
             if seen.insert(photo.image.clone()) {
                 let image = context.library.image(&photo.image)?;
-                files.push(OutputFile { path: PathBuf::from(render::photo_file(photo)), bytes: image.bytes });
+                files.push(OutputFile::bytes(render::photo_file(photo), image.bytes));
             }
         }
         let mut text = serde_json::to_string_pretty(&document(context, item)).unwrap_or_default();
         text.push('\n');
-        files[0] = OutputFile { path: PathBuf::from(format!("{}.json", render::slug(item.article.id))), bytes: text.into_bytes() };
+        files.insert(0, OutputFile::bytes(format!("{}.json", render::slug(item.article.id)), text.into_bytes()));
         Ok(files)
     }
 }
