@@ -13,6 +13,9 @@ fn script_findings(html: &str, allow_photo_data_urls: bool) -> Vec<String> {
     let mut findings = Vec::new();
     for element in document.root_element().descendent_elements() {
         let name = element.value().name();
+        // The page's own controls: the font-size radios and the canonical link.
+        let own = (name == "input" && element.value().attr("name") == Some("font-size"))
+            || (name == "link" && element.value().attr("rel") == Some("canonical"));
         match name {
             "script" => {
                 if element.value().attr("type") != Some("application/ld+json") {
@@ -29,8 +32,7 @@ fn script_findings(html: &str, allow_photo_data_urls: bool) -> Vec<String> {
             }
             "iframe" | "object" | "embed" | "svg" | "math" | "form" | "base" | "frame" | "frameset" | "applet" | "template" | "noscript"
             | "button" | "input" | "textarea" | "select" | "video" | "audio" | "source" | "details" | "marquee" | "link"
-                if !(name == "input" && element.value().attr("name") == Some("font-size"))
-                    && !(name == "link" && element.value().attr("rel") == Some("canonical")) =>
+                if !own =>
             {
                 findings.push(format!("a <{name}> element"));
             }

@@ -380,7 +380,12 @@ impl Templates {
     /// The house templates with every file of `folder` named like one of them (`article.html`,
     /// `index.html`, `style.css`) put in its place; other `.html` files there can be included.
     pub fn from_folder(folder: &Path) -> Result<Templates> {
-        let entries = std::fs::read_dir(folder).map_err(|error| Error::io(folder, error))?;
+        let entries = std::fs::read_dir(folder).map_err(|error| {
+            Error::invalid(
+                format!("the template folder {} ({error})", folder.display()),
+                "give a folder holding the outlet's article.html, index.html or style.css (see docs/export-templates.md)",
+            )
+        })?;
         let mut names: Vec<String> = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|error| Error::io(folder, error))?;

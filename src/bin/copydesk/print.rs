@@ -261,5 +261,7 @@ pub fn exported(report: &copydesk::export::ExportReport, json: bool) {
     for file in &report.batch_files {
         println!("        index      {}", file.display());
     }
-    println!("exported {} articles as {} into {}", report.articles.len(), report.format, report.folder.display());
+    let count = report.articles.len();
+    let noun = if count == 1 { "article" } else { "articles" };
+    println!("exported {count} {noun} as {} into {}", report.format, report.folder.display());
 }
