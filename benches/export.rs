@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use copydesk::Change;
 use copydesk::article::{Article, ArticleId, Byline, Content, Dateline, Section};
 use copydesk::clock::Clock;
-use copydesk::export::html::Resources;
+use copydesk::render::Resources;
 use copydesk::export::{self, ExportOptions};
 use copydesk::library::Library;
 use copydesk::newsroom::Newsroom;

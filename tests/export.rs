@@ -409,7 +409,7 @@ fn rendering_is_a_pure_function_of_content_for_the_preview() {
     let mut unsaved = article.content.clone();
     unsaved.headline = "편집 중인 제목".into();
     let input = PageInput { article: &article, content: &unsaved, newsroom: &newsroom, preview: true };
-    let resources = copydesk::export::html::Resources::default();
+    let resources = copydesk::render::Resources::default();
     let templates = Templates::house();
     let page = render::page(&input, &resources, &templates).unwrap();
     assert!(page.contains("<h1>편집 중인 제목</h1>"));

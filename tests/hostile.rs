@@ -181,7 +181,7 @@ proptest! {
             scheduled_by: None,
         };
         let input = PageInput { article: &article, content: &content, newsroom: &newsroom, preview: true };
-        let page = render::page(&input, &copydesk::export::html::Resources::default(), &Templates::house()).unwrap();
+        let page = render::page(&input, &copydesk::render::Resources::default(), &Templates::house()).unwrap();
         let findings = script_findings(&page, false);
         prop_assert!(findings.is_empty(), "{:?}", findings);
     }

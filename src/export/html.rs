@@ -9,9 +9,9 @@ use minijinja::value::{Serde, Value};
 
 use super::{ExportContext, ExportOptions, Item, OutputFile, Renderer};
 use crate::Result;
-use crate::article::{ArticleId, ImageRef, Photo};
+use crate::article::{ArticleId, ImageRef};
 use crate::render::view::{IndexEntryView, IndexView, TimeView};
-use crate::render::{self, PageInput, Related, Resolve, Templates};
+use crate::render::{self, PageInput, Related, Resources, Templates};
 use crate::workflow::Status;
 
 pub struct Html {
@@ -28,24 +28,6 @@ impl Html {
             None => Templates::house(),
         };
         Ok(Html { templates: Arc::new(templates), photo_srcs: Mutex::new(HashMap::new()) })
-    }
-}
-
-/// What a page needs from outside the article, looked up beforehand so rendering cannot fail
-/// halfway: photo addresses and the related articles that may be linked.
-#[derive(Debug, Clone, Default)]
-pub struct Resources {
-    pub photo_srcs: HashMap<ImageRef, String>,
-    pub related: HashMap<ArticleId, Related>,
-}
-
-impl Resolve for Resources {
-    fn photo_src(&self, photo: &Photo) -> String {
-        self.photo_srcs.get(&photo.image).cloned().unwrap_or_else(|| render::photo_file(photo))
-    }
-
-    fn related(&self, id: ArticleId) -> Option<Related> {
-        self.related.get(&id).cloned()
     }
 }
 

@@ -10,6 +10,7 @@
 pub mod markdown;
 pub mod view;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -17,7 +18,7 @@ use minijinja::value::{Serde, Value};
 use minijinja::{Environment, UndefinedBehavior};
 use serde_json::json;
 
-use crate::article::{Article, ArticleId, Content, Photo};
+use crate::article::{Article, ArticleId, Content, ImageRef, Photo};
 use crate::newsroom::Newsroom;
 use crate::workflow::Status;
 use crate::{Error, Result};
@@ -51,6 +52,24 @@ pub trait Resolve {
     fn photo_src(&self, photo: &Photo) -> String;
     /// The related article `id`, or `None` to leave it out (not published, or gone).
     fn related(&self, id: ArticleId) -> Option<Related>;
+}
+
+/// What a page needs from outside the article, looked up beforehand so rendering cannot fail
+/// halfway: photo addresses and the related articles that may be linked.
+#[derive(Debug, Clone, Default)]
+pub struct Resources {
+    pub photo_srcs: HashMap<ImageRef, String>,
+    pub related: HashMap<ArticleId, Related>,
+}
+
+impl Resolve for Resources {
+    fn photo_src(&self, photo: &Photo) -> String {
+        self.photo_srcs.get(&photo.image).cloned().unwrap_or_else(|| photo_file(photo))
+    }
+
+    fn related(&self, id: ArticleId) -> Option<Related> {
+        self.related.get(&id).cloned()
+    }
 }
 
 /// The page's file name without extension: the article id. Canonical URLs are
