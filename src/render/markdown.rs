@@ -121,7 +121,7 @@ pub fn blocks(body: &str, lead_in: &str, photos: &[Photo], options: MarkdownOpti
     }
     flush(&mut pending, &mut blocks);
     if !lead_done && !lead_in.is_empty() {
-        let lead = format!("<p>{}</p>", escape_text(lead_in.trim_end()));
+        let lead = format!("<p>{}</p>\n", escape_text(lead_in.trim_end()));
         blocks.insert(0, Block::Html(lead));
         after_lead = Some(1);
     }
@@ -262,4 +262,71 @@ pub fn first_paragraph_text(body: &str, options: MarkdownOptions) -> String {
         }
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn photo(file: &str) -> Photo {
+        Photo {
+            file: file.into(),
+            image: crate::article::ImageRef("00".into()),
+            media_type: "image/png".into(),
+            width: 1,
+            height: 1,
+            caption: String::new(),
+            credit: String::new(),
+            date: None,
+            email: String::new(),
+            alt: String::new(),
+        }
+    }
+
+    /// Renders `body` with the lead-in `L = ` and photos `a.png`, `b.png`; photos show as `[photo N]`.
+    fn check(body: &str, expect: &str) {
+        let photos = [photo("a.png"), photo("b.png")];
+        let rendered: String = blocks(body, "L = ", &photos, MarkdownOptions::default())
+            .into_iter()
+            .map(|block| match block {
+                Block::Html(html) => html,
+                Block::Photo(index) => format!("[photo {index}]\n"),
+            })
+            .collect();
+        assert_eq!(rendered.trim(), expect.trim(), "from {body:?}");
+    }
+
+    #[test]
+    fn the_lead_in_opens_the_first_paragraph() {
+        check("첫 문단.\n\n둘째 문단.", "<p>L = 첫 문단.</p>\n[photo 0]\n[photo 1]\n<p>둘째 문단.</p>");
+        check("## 소제목\n\n첫 문단.", "<h3>소제목</h3>\n<p>L = 첫 문단.</p>\n[photo 0]\n[photo 1]");
+        check("", "<p>L =</p>\n[photo 0]\n[photo 1]");
+    }
+
+    #[test]
+    fn photos_stand_where_the_body_places_them_and_the_rest_follow_the_lead() {
+        check("하나.\n\n![x](b.png)\n\n둘.", "<p>L = 하나.</p>\n[photo 0]\n[photo 1]\n<p>둘.</p>");
+        check("하나.\n\n둘.\n\n![x](a.png)\n\n![y](b.png)", "<p>L = 하나.</p>\n<p>둘.</p>\n[photo 0]\n[photo 1]");
+    }
+
+    #[test]
+    fn other_images_keep_only_their_alt_text() {
+        check("사진 ![설명](https://example.com/x.png) 끝.\n\n![외부](c.png)", "<p>L = 사진 설명 끝.</p>\n[photo 0]\n[photo 1]\n<p>외부</p>");
+    }
+
+    #[test]
+    fn script_links_and_handlers_are_removed() {
+        check(
+            "[a](javascript:alert(1)) <b onclick=\"x()\">b</b><script>x()</script>",
+            "<p>L = <a>a</a> <b>b</b></p>\n[photo 0]\n[photo 1]",
+        );
+    }
+
+    #[test]
+    fn footnote_anchors_are_prefixed_and_still_meet() {
+        check(
+            "본문[^1].\n\n[^1]: 주석",
+            "<p>L = 본문<sup class=\"footnote-reference\"><a href=\"#note-1\">1</a></sup>.</p>\n[photo 0]\n[photo 1]\n<div class=\"footnote-definition\" id=\"note-1\"><sup class=\"footnote-definition-label\">1</sup>\n<p>주석</p>\n</div>",
+        );
+    }
 }
