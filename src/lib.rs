@@ -9,6 +9,7 @@ pub mod frontmatter;
 pub mod import;
 pub mod library;
 pub mod newsroom;
+pub mod render;
 pub mod revision;
 pub mod search;
 pub mod store;

@@ -280,3 +280,35 @@ pub fn filled(filled: &copydesk::synthetic::Filled, elapsed: std::time::Duration
         per_second
     );
 }
+
+/// Runs `work` with a progress bar on a terminal (never in JSON mode or when piped).
+pub fn with_progress<T>(total: usize, json: bool, work: impl FnOnce(&mut dyn FnMut(usize, usize)) -> T) -> T {
+    use std::io::IsTerminal;
+    if json || total < 2 || !std::io::stdout().is_terminal() {
+        return work(&mut |_, _| {});
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} articles  {per_sec}  eta {eta}") {
+        bar.set_style(style);
+    }
+    let result = work(&mut |done, _| bar.set_position(done as u64));
+    bar.finish_and_clear();
+    result
+}
+
+pub fn exported(report: &copydesk::export::ExportReport, json: bool) {
+    if json {
+        return emit(report);
+    }
+    for article in &report.articles {
+        if let Some(page) = article.files.first() {
+            println!("{:>6}  {:<9}  {}", article.id, article.status, page.display());
+        }
+    }
+    for file in &report.batch_files {
+        println!("        index      {}", file.display());
+    }
+    let count = report.articles.len();
+    let noun = if count == 1 { "article" } else { "articles" };
+    println!("exported {count} {noun} as {} into {}", report.format, report.folder.display());
+}
