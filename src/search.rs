@@ -187,7 +187,7 @@ pub struct SnippetPart {
 }
 
 /// How many hits are counted before the total is given as "at least".
-pub const COUNT_LIMIT: i64 = 10_000;
+pub const COUNT_LIMIT: i64 = 1_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {

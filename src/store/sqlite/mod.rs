@@ -541,9 +541,16 @@ impl Store for SqliteStore {
             "FROM search_index s JOIN articles a ON a.id = s.rowid WHERE search_index MATCH ? \
              AND s.rowid NOT IN (SELECT rowid FROM headline_index WHERE headline_index MATCH ?) AND {clause}"
         );
+        // Without a filter the count needs no article rows at all.
+        let counted = if clause == "1" {
+            "FROM search_index s WHERE search_index MATCH ? AND s.rowid NOT IN (SELECT rowid FROM headline_index WHERE headline_index MATCH ?)"
+                .to_string()
+        } else {
+            elsewhere.clone()
+        };
         let other_hits: i64 = self
             .connection
-            .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 {elsewhere} LIMIT {})", search::COUNT_LIMIT))?
+            .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 {counted} LIMIT {})", search::COUNT_LIMIT))?
             .query_row(params_from_iter(with(&[matching.clone(), matching.clone()], &[])), |row| row.get(0))?;
 
         let read = |sql: String, values: Vec<Value>| -> Result<Vec<(ArticleSummary, Content)>> {
