@@ -18,7 +18,7 @@ impl Dice {
         Dice(seed.max(1))
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn roll(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -26,7 +26,7 @@ impl Dice {
     }
 
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        (self.roll() % n.max(1) as u64) as usize
     }
 
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
@@ -89,7 +89,7 @@ impl Vocabulary {
 
     /// Zipf-like: the first words of the list come up far more often than the last.
     fn word(&self, dice: &mut Dice) -> &str {
-        let u = (dice.next() % 1_000_000) as f64 / 1_000_000.0;
+        let u = (dice.roll() % 1_000_000) as f64 / 1_000_000.0;
         &self.0[((u * u) * self.0.len() as f64) as usize % self.0.len()]
     }
 }
@@ -98,7 +98,7 @@ impl Vocabulary {
 fn particle(noun: &str, dice: &mut Dice) -> &'static str {
     const AFTER_CONSONANT: [&str; 8] = ["은", "이", "을", "과", "으로", "의", "에서", "도"];
     const AFTER_VOWEL: [&str; 8] = ["는", "가", "를", "와", "로", "의", "에서", "도"];
-    let consonant = noun.chars().last().is_some_and(|c| ('가'..='힣').contains(&c) && (c as u32 - 0xAC00) % 28 != 0);
+    let consonant = noun.chars().last().is_some_and(|c| ('가'..='힣').contains(&c) && !(c as u32 - 0xAC00).is_multiple_of(28));
     if dice.chance(15) {
         return "";
     }

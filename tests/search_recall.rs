@@ -24,7 +24,8 @@ struct Archive {
 /// The archive file is generated once and shared by the tests, each reading it with its own
 /// connection.
 fn archive() -> Archive {
-    static BUILT: OnceLock<(tempfile::TempDir, PathBuf, Vec<(ArticleId, String)>)> = OnceLock::new();
+    type Built = (tempfile::TempDir, PathBuf, Vec<(ArticleId, String)>);
+    static BUILT: OnceLock<Built> = OnceLock::new();
     let (_, path, texts) = BUILT.get_or_init(|| {
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("archive.sqlite3");

@@ -380,7 +380,7 @@ impl Store for SqliteStore {
         put_images(&tx, &commit.images)?;
         let new_text = revision::snapshot_text(&article.content);
         // The old head becomes a reverse delta from the new one, or a snapshot that cuts the chain.
-        let (payload_kind, payload) = if base.0 % SNAPSHOT_EVERY == 0 {
+        let (payload_kind, payload) = if base.0.is_multiple_of(SNAPSHOT_EVERY) {
             ("snapshot", old_text.clone())
         } else {
             let delta = Delta::between(&new_text, &old_text).encode();
