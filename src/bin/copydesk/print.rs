@@ -39,7 +39,15 @@ fn emit<T: Serialize + ?Sized>(value: &T) {
 
 pub fn error(error: &anyhow::Error, json: bool) {
     let code = error.downcast_ref::<copydesk::Error>().map(copydesk::Error::code).unwrap_or("error");
-    let message = error.chain().map(ToString::to_string).collect::<Vec<_>>().join("\n  because: ");
+    // A cause already spelled out in the message above it (an I/O error after its path) is not
+    // repeated.
+    let mut causes: Vec<String> = Vec::new();
+    for cause in error.chain().map(ToString::to_string) {
+        if !causes.last().is_some_and(|above| above.contains(&cause)) {
+            causes.push(cause);
+        }
+    }
+    let message = causes.join("\n  because: ");
     if json {
         eprintln!("{}", json!({ "code": code, "message": message }));
     } else {
