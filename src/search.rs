@@ -147,6 +147,7 @@ impl Terms {
 
 /// Which articles a list or search shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Filter {
     pub status: Option<Status>,
@@ -156,10 +157,14 @@ pub struct Filter {
     pub byline: Option<String>,
     pub tag: Option<String>,
     /// 기사입력 within [from, to).
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub published_from: Option<Timestamp>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub published_to: Option<Timestamp>,
     /// 최종수정 within [from, to).
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub modified_from: Option<Timestamp>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub modified_to: Option<Timestamp>,
     pub limit: Option<u32>,
     pub offset: Option<u32>,
@@ -170,6 +175,7 @@ impl Filter {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchHit {
     pub article: ArticleSummary,
     /// Text around the first match, with the matching words marked.
@@ -177,13 +183,16 @@ pub struct SearchHit {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SnippetPart {
     pub text: String,
     pub hit: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchResults {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub total: u64,
     pub hits: Vec<SearchHit>,
 }
