@@ -134,10 +134,10 @@ export async function launch({ home, library, now, application = BIN }) {
     },
     $: (testid) => browser.$(`[data-testid="${testid}"]`),
     $$: (testid) => browser.$$(`[data-testid="${testid}"]`),
-    async shot(name) {
-      fs.mkdirSync(SHOTS, { recursive: true });
+    async shot(name, dir = SHOTS) {
+      fs.mkdirSync(dir, { recursive: true });
       await new Promise((r) => setTimeout(r, 300));
-      await browser.saveScreenshot(path.join(SHOTS, `${name}.png`));
+      await browser.saveScreenshot(path.join(dir, `${name}.png`));
     },
     async text(testid) {
       return (await browser.$(`[data-testid="${testid}"]`).getText()).trim();

@@ -26,7 +26,7 @@ async function openFromList(headline) {
   await app.$('nav-list').click();
   const row = await app.browser.$(`//table[@data-testid="articles"]//tr[.//span[text()="${headline}"]]`);
   await row.waitForExist({ timeout: 10000 });
-  await row.click();
+  await row.$('td.headline span').click();
   await app.$('headline').waitForDisplayed();
 }
 
@@ -36,7 +36,7 @@ async function status() {
 
 describe('a reporter and an editor in the Copydesk window', function () {
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && app) await app.shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+    if (this.currentTest?.state === 'failed' && app) await app.shot(this.currentTest.title.replace(/\W+/g, '-'), path.join(os.tmpdir(), 'copydesk-e2e-failures'));
   });
 
   after(async () => {
@@ -79,6 +79,7 @@ describe('a reporter and an editor in the Copydesk window', function () {
     await app.browser.execute(() => {
       const input = document.querySelector('[data-testid="photo-date"]');
       input.value = '2025-02-20';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
       input.dispatchEvent(new Event('change', { bubbles: true }));
     });
     await typeInto('photo-alt', '업무협약식 참석자들의 기념사진');
@@ -90,7 +91,7 @@ describe('a reporter and an editor in the Copydesk window', function () {
     await app.browser.keys(['Control', 's']);
     await app.until(async () => (await app.text('save-state')).includes('판 2'), 'saving made no revision');
     await app.shot('02-editor');
-    const preview = await app.browser.$('.preview-page').getHTML();
+    const preview = await app.browser.execute(() => document.querySelector('.preview-page').innerHTML);
     assert.match(preview, /\[세종=뉴스핌\] 김기랑 기자 = /);
     assert.match(preview, /\[사진=중소벤처기업진흥공단\] 2025\.02\.20/);
     await app.$('preview-phone').click();
@@ -107,7 +108,8 @@ describe('a reporter and an editor in the Copydesk window', function () {
     assert.equal(await app.browser.$('table[data-testid="articles"] mark').getText(), '협약');
     await app.shot('05-search');
     await app.browser.keys(['Escape']);
-    await app.$('search').setValue('');
+    await app.$('search').clearValue();
+    await app.browser.execute(() => document.querySelector('[data-testid="search"]').dispatchEvent(new Event('input', { bubbles: true })));
   });
 
   it('submits (송고) as the reporter, who may not publish', async () => {
@@ -141,6 +143,7 @@ describe('a reporter and an editor in the Copydesk window', function () {
     await app.browser.execute(() => {
       const input = document.querySelector('[data-testid="embargo"]');
       input.value = '2025-02-20T15:09';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
       input.dispatchEvent(new Event('change', { bubbles: true }));
     });
     await app.until(async () => (await app.$('action-publish').getText()) === '예약 출고', 'publish does not offer to schedule');
@@ -157,7 +160,7 @@ describe('a reporter and an editor in the Copydesk window', function () {
     await app.until(async () => (await row.$('.badge').getAttribute('data-status')) === 'published', 'the scheduled article was not released');
     assert.equal(await row.$('[data-testid="first-published"]').getText(), '2025년02월20일 15:09');
     await app.shot('07-released');
-    await row.click();
+    await row.$('td.headline span').click();
     await app.$('headline').waitForDisplayed();
     await typeInto('headline', `${HEADLINE} (종합)`);
     await app.$('action-correct').click();

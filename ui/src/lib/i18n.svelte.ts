@@ -18,3 +18,9 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   const text = catalogues[i18n.language][key] ?? catalogues.ko[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
 }
+
+/// A content field's name as the core reports it (`headline`, `body`, ...), in the UI language.
+export function fieldName(field: string): string {
+  const key = `field.${field}` as MessageKey;
+  return key in catalogues.ko ? t(key) : field;
+}
