@@ -237,6 +237,26 @@ describe('a reporter and an editor in the Copydesk window', function () {
   it('switches the interface to English', async () => {
     await app.$('language').click();
     await app.until(async () => (await app.$('save').getText()).startsWith('Save'), 'no English');
+    await app.shot('12-english');
     await app.$('language').click();
+  });
+
+  it('stays readable at 200% zoom', async () => {
+    await app.$('back').click();
+    // Ctrl+= is the window's own zoom (zoomHotkeysEnabled), as a reader with low vision uses it.
+    for (let step = 0; step < 5; step++) await app.browser.keys(['Control', '=']);
+    await new Promise((r) => setTimeout(r, 500));
+    const width = await app.browser.execute(() => window.innerWidth);
+    if (width > 700) await app.browser.execute(() => (document.documentElement.style.zoom = '2'));
+    await app.shot('13-list-zoom-200');
+    const overflow = await app.browser.execute(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the list scrolls sideways by ${overflow}px at 200%`);
+    await app.browser.execute(() => (document.documentElement.style.zoom = '1'));
+    for (let step = 0; step < 5; step++) await app.browser.keys(['Control', '-']);
+  });
+
+  it('met no errors in the window', async () => {
+    const errors = await app.browser.execute(() => window.__copydeskErrors ?? ['the error hook is missing']);
+    assert.deepEqual(errors, []);
   });
 });
