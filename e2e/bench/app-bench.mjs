@@ -15,6 +15,11 @@ fs.writeFileSync(path.join(home, '.config/copydesk/config.json'), JSON.stringify
 
 const started = performance.now();
 const app = await launch({ home, library });
+process.on('uncaughtException', async (error) => {
+  console.error(error);
+  await app.stop();
+  process.exit(1);
+});
 await app.browser.$('[data-row="0"]').waitForExist({ timeout: 30000 });
 const launchMs = performance.now() - started;
 const inPageMs = await app.browser.execute(() => performance.getEntriesByName('list-shown')[0]?.startTime ?? null);
@@ -24,7 +29,7 @@ const samples = [{ iteration: 0, ...app.pss() }];
 const typing = '중진공은 일본 도쿄에서 업무협약을 체결했다. ';
 const previewMicros = [];
 for (let i = 1; i <= iterations; i++) {
-  await app.browser.$(`[data-row="${i % 20}"]`).click();
+  await app.browser.$(`[data-row="${i % 20}"] td.headline span`).click();
   const body = await app.$('body');
   await body.waitForDisplayed();
   await body.click();
@@ -35,7 +40,9 @@ for (let i = 1; i <= iterations; i++) {
   await app.$('back').click();
   await app.$('search').setValue(i % 2 ? '협약' : '바이오');
   await app.browser.$('table[data-testid="articles"] mark').waitForExist({ timeout: 10000 });
-  await app.$('search').setValue('');
+  await app.$('search').clearValue();
+  await app.browser.execute(() => document.querySelector('[data-testid="search"]').dispatchEvent(new Event('input', { bubbles: true })));
+  await app.browser.waitUntil(async () => (await app.browser.$$('table[data-testid="articles"] mark')).length === 0, { timeout: 10000 });
   await app.browser.$('[data-row="0"]').waitForExist();
   if (i % 10 === 0) samples.push({ iteration: i, ...app.pss() });
 }

@@ -132,4 +132,24 @@ mod tests {
         assert!(!preview.html.contains("onerror"));
         assert!(content.body.len() > 5000);
     }
+
+    /// The seed story's body grown to 5 KB with a placed photo: the median of 50 renders must
+    /// stay under 10 ms (the budget), in the test profile. Prints the figure for
+    /// BENCHMARKS-app.md (`cargo test -p copydesk-app preview_5kb -- --nocapture`).
+    #[test]
+    fn preview_5kb_renders_within_budget() {
+        let seed = include_str!("../../tests/fixtures/seed-article/article.md");
+        let body = seed.rsplit("---\n").next().unwrap_or(seed);
+        let mut text = String::new();
+        while text.len() < 5 * 1024 {
+            text.push_str(body);
+            text.push('\n');
+        }
+        let content = Content { headline: "중진공-일본 CMIC, 한-일 바이오 중소기업 지원 맞손".into(), body: text, ..Content::default() };
+        let mut micros: Vec<u64> = (0..50).map(|_| preview(&content, &Newsroom::default()).micros).collect();
+        micros.sort_unstable();
+        let median = micros[micros.len() / 2];
+        println!("preview of a {} byte body: median {median} µs, max {} µs", content.body.len(), micros[micros.len() - 1]);
+        assert!(median < 10_000, "median {median} µs");
+    }
 }
