@@ -22,6 +22,8 @@ export const editor = $state({
 });
 
 let autosaveTimer: ReturnType<typeof setTimeout> | null = null;
+/// Counts edits, so a reply that arrives after more typing does not replace the newer text.
+let edits = 0;
 let previewPending = false;
 let previewAgain = false;
 
@@ -62,6 +64,7 @@ export function close(): void {
 
 /// Called after every edit of the draft.
 export function changed(): void {
+  edits++;
   editor.dirty = true;
   if (!autosaveTimer) autosaveTimer = setTimeout(() => void flushAutosave(), AUTOSAVE_MS);
   void refreshPreview();
@@ -98,11 +101,14 @@ async function refreshPreview(): Promise<void> {
   }
 }
 
-function accept(article: Article): void {
+/// Takes the library's answer to a save or action; text typed since `sent` stays in the draft.
+function accept(article: Article, sent: number): void {
   if (!editor.view) return;
   editor.view = { ...editor.view, article };
-  editor.draft = clone(article.content);
-  editor.dirty = false;
+  if (sent === edits) {
+    editor.draft = clone(article.content);
+    editor.dirty = false;
+  }
 }
 
 /// Explicit save: a new revision on top of the one the user started from.
@@ -114,8 +120,9 @@ export async function save(): Promise<boolean> {
   editor.busy = true;
   try {
     const mine = clone(editor.draft);
+    const sent = edits;
     try {
-      accept(await backend().save(view.article.id, view.article.head, mine));
+      accept(await backend().save(view.article.id, view.article.head, mine), sent);
       await reload();
       editor.error = '';
       return true;
@@ -174,7 +181,8 @@ export async function act(command: WorkflowCommand, note: string | null): Promis
   editor.busy = true;
   try {
     const content = editor.dirty ? clone(editor.draft) : null;
-    accept(await backend().act(command, view.article.id, { base: view.article.head, content, note }));
+    const sent = edits;
+    accept(await backend().act(command, view.article.id, { base: view.article.head, content, note }), sent);
     await reload();
     editor.error = '';
     return true;
@@ -194,7 +202,7 @@ export async function restore(number: number): Promise<void> {
   const view = editor.view;
   if (!view) return;
   try {
-    accept(await backend().restore(view.article.id, number, view.article.head));
+    accept(await backend().restore(view.article.id, number, view.article.head), edits);
     editor.revisionKey++;
     await reload();
   } catch (error) {

@@ -65,3 +65,17 @@ describe('editor store', () => {
     expect(editor.view!.article.status).toBe('submitted');
   });
 });
+
+describe('typing while a save is on its way', () => {
+  it('keeps the newer text and stays unsaved', async () => {
+    editor.draft!.body = '첫 문장.';
+    changed();
+    const saving = save();
+    editor.draft!.body = '첫 문장. 둘째 문장.';
+    changed();
+    expect(await saving).toBe(true);
+    expect(editor.view!.article.head).toBe(2);
+    expect(editor.draft!.body).toBe('첫 문장. 둘째 문장.');
+    expect(editor.dirty).toBe(true);
+  });
+});
