@@ -132,6 +132,15 @@ export async function launch({ home, library, now, application = BIN }) {
       const processes = [app, ...descendants(app)].map((pid) => ({ pid, name: comm(pid), kb: pssOf(pid) }));
       return { kb: processes.reduce((sum, p) => sum + p.kb, 0), processes };
     },
+    /** When the app process was started, in ms since the epoch (10 ms resolution, from /proc). */
+    startedAt() {
+      const app = descendants(driver.pid).find((pid) => comm(pid).startsWith('copydesk-app'));
+      if (!app) return null;
+      const stat = fs.readFileSync(`/proc/${app}/stat`, 'utf8');
+      const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+      const boot = Number(/^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))[1]);
+      return boot * 1000 + (ticks * 1000) / 100;
+    },
     $: (testid) => browser.$(`[data-testid="${testid}"]`),
     $$: (testid) => browser.$$(`[data-testid="${testid}"]`),
     async shot(name, dir = SHOTS) {
