@@ -57,7 +57,7 @@ describe('a reporter and an editor in the Copydesk window', function () {
     assert.match(await app.text('who'), /김기랑 기자/);
   });
 
-  it('writes an article with every field in Korean, adds a photo and saves', async () => {
+  it('writes an article with every field in Korean, adds photos by picker and by drag-and-drop, reorders them and saves', async () => {
     await app.$('new-article').click();
     await app.$('headline').waitForDisplayed();
     await typeInto('section', '경제 > 경제일반');
@@ -84,6 +84,17 @@ describe('a reporter and an editor in the Copydesk window', function () {
     });
     await typeInto('photo-alt', '업무협약식 참석자들의 기념사진');
     await app.$('photo-place').click();
+    // A second photo dragged onto the editor from the desktop, then moved first.
+    await app.browser.execute(() => {
+      const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+      const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], '현장.png', { type: 'image/png' }));
+      document.querySelector('.editor').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    await app.until(async () => (await app.$$('photo-caption')).length === 2, 'the dropped photo was not added');
+    await (await app.$$('photo-down'))[0].click();
+    await app.until(async () => (await app.browser.$('.photo code').getText()) === 'photos/현장.png', 'the photos were not reordered');
     await app.$('tab-preview').click();
     await app.until(async () => (await app.browser.$('.preview-page figure img').isExisting()), 'the preview shows no photo');
     const counts = await app.text('counts');
