@@ -1,1 +1,237 @@
-fn main() {}
+//! The library at archive scale: fill, open-to-list, list, search, save, size, index rebuild,
+//! and Korean search recall against a brute-force substring scan.
+//!
+//!     cargo bench --bench library                                   # 100,000 articles
+//!     COPYDESK_BENCH_ARTICLES=1000000 COPYDESK_BENCH_LIBRARY=/big/archive.sqlite3 cargo bench --bench library
+//!
+//! Under `cargo test` it runs on 10,000 articles and fails if search misses a word.
+//! A library named by COPYDESK_BENCH_LIBRARY is reused when it already holds the articles.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use copydesk::Library;
+use copydesk::article::ArticleId;
+use copydesk::clock::Clock;
+use copydesk::search::Filter;
+use copydesk::synthetic::{self, Dice};
+use copydesk::workflow::Status;
+
+fn main() {
+    let benchmarking = std::env::args().any(|arg| arg == "--bench");
+    let articles: u64 = std::env::var("COPYDESK_BENCH_ARTICLES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(if benchmarking { 100_000 } else { 10_000 });
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let path = std::env::var_os("COPYDESK_BENCH_LIBRARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| folder.path().join("archive.sqlite3"));
+    let iterations = if benchmarking { 200 } else { 20 };
+
+    println!("# Copydesk library benchmark: {articles} articles in {}", path.display());
+    let mut library = Library::open(&path, Clock::System).expect("library opens");
+    let existing = library.count(&Filter::default()).expect("count");
+    if existing < articles {
+        let started = Instant::now();
+        let filled = synthetic::fill(&mut library, articles - existing, 20250220, |_| {}).expect("archive fills");
+        let took = started.elapsed();
+        println!(
+            "fill: {} articles, {} edits, {} MB of text in {:.1} s ({:.0} articles/s)",
+            filled.articles,
+            filled.edits,
+            filled.text_bytes / 1_000_000,
+            took.as_secs_f64(),
+            filled.articles as f64 / took.as_secs_f64()
+        );
+    }
+    drop(library);
+
+    // Open the library and show the first page of the list, as the app does at start.
+    let open_to_list = measure(iterations.min(50), || {
+        let library = Library::open(&path, Clock::System).expect("opens");
+        assert_eq!(library.list(&Filter::default()).expect("lists").len(), 50);
+    });
+    report("open library + list newest 50", &open_to_list);
+
+    let mut library = Library::open(&path, Clock::System).expect("library opens");
+    let newest = library.list(&Filter { limit: Some(1), ..Filter::default() }).expect("list")[0].clone();
+    let byline = newest.bylines[0].clone();
+    let week_ago = newest.updated_at - jiff::SignedDuration::from_hours(24 * 7);
+    let filters: [(&str, Filter); 6] = [
+        ("list newest 50", Filter::default()),
+        ("list newest 50, status", Filter { status: Some(Status::Draft), ..Filter::default() }),
+        ("list newest 50, section", Filter { section: Some("경제".into()), ..Filter::default() }),
+        ("list newest 50, byline", Filter { byline: Some(byline.clone()), ..Filter::default() }),
+        ("list newest 50, tag", Filter { tag: Some("협약".into()), ..Filter::default() }),
+        ("list newest 50, 기사입력 last week", Filter { published_from: Some(week_ago), ..Filter::default() }),
+    ];
+    for (name, filter) in &filters {
+        report(name, &measure(iterations, || drop(library.list(filter).expect("lists"))));
+    }
+
+    let first_page = Filter { limit: Some(20), ..Filter::default() };
+    let filtered = Filter { status: Some(Status::Published), section: Some("산업".into()), limit: Some(20), ..Filter::default() };
+    let queries: [(&str, &str, &Filter); 7] = [
+        ("search 2 syllables", "협약", &first_page),
+        ("search 3 syllables", "협약식", &first_page),
+        ("search multi-word", "CMIC 협약", &first_page),
+        ("search filtered", "협약", &filtered),
+        ("search number", "2.50%", &first_page),
+        ("search 1 syllable", "협", &first_page),
+        ("search rare word", "탄소중립", &first_page),
+    ];
+    for (name, query, filter) in queries {
+        let mut total = String::new();
+        let timings = measure(iterations, || {
+            let results = library.search(query, filter).expect("searches");
+            total = format!("{}{}", results.total, if results.exact { "" } else { "+" });
+        });
+        report(&format!("{name} ({query}: {total} hits)"), &timings);
+    }
+
+    // Saves with the index on: a one-sentence edit to random articles.
+    let mut dice = Dice::new(42);
+    let editor = library.user(Some(synthetic::ARCHIVIST)).expect("archivist");
+    let highest = newest.id.0.max(1) as usize;
+    let mut edited_revisions = Vec::new();
+    let saves = measure(iterations * 2, || {
+        let article = loop {
+            let candidate = library.article(ArticleId(1 + dice.below(highest) as i64)).expect("article");
+            if candidate.status != Status::Killed {
+                break candidate;
+            }
+        };
+        let id = article.id;
+        let mut content = article.content.clone();
+        // Rewrite the article's first sentence.
+        let first_sentence = content.body.find(". ").map_or(content.body.len(), |end| end + 1);
+        content.body.replace_range(..first_sentence, "협약 당사자들은 다음 달 후속 회의를 열어 세부 계획을 논의하기로 했다.");
+        let saved = library.save(&editor, id, article.head, content).expect("saves");
+        edited_revisions.push((id, saved.head));
+    });
+    report("save (one-sentence edit, index on)", &saves);
+    let mut bytes: Vec<usize> = edited_revisions
+        .iter()
+        .filter_map(|(id, head)| {
+            let revisions = library.revisions(*id).ok()?;
+            revisions.iter().find(|revision| revision.number.0 + 1 == head.0).map(|revision| revision.stored_bytes)
+        })
+        .collect();
+    bytes.sort_unstable();
+    println!("bytes per revision for a one-sentence edit: median {} B, max {} B", bytes[bytes.len() / 2], bytes[bytes.len() - 1]);
+
+    let on_disk = file_size(&path);
+    let raw = raw_text_bytes(&path);
+    println!("library on disk: {} MB for {} MB of raw text ({:.2}x)", on_disk / 1_000_000, raw / 1_000_000, on_disk as f64 / raw as f64);
+
+    let recall = recall(&library, &path, if benchmarking { 40 } else { 20 });
+    println!(
+        "search recall against a brute-force scan of {} articles: {:.2}% over {} queries ({} hits without the piece)",
+        recall.sampled,
+        recall.found_share * 100.0,
+        recall.queries,
+        recall.false_hits
+    );
+    assert!(recall.found_share >= 1.0, "Korean search missed articles a substring scan finds");
+
+    if benchmarking || std::env::var_os("COPYDESK_BENCH_REBUILD").is_some() {
+        let started = Instant::now();
+        library.rebuild_index().expect("index rebuilds");
+        println!("rebuild the search index from scratch: {:.1} s", started.elapsed().as_secs_f64());
+    }
+}
+
+fn measure(iterations: usize, mut run: impl FnMut()) -> Vec<Duration> {
+    run(); // warm up
+    let mut timings: Vec<Duration> = (0..iterations)
+        .map(|_| {
+            let started = Instant::now();
+            run();
+            started.elapsed()
+        })
+        .collect();
+    timings.sort_unstable();
+    timings
+}
+
+fn report(name: &str, sorted: &[Duration]) {
+    let at = |share: f64| sorted[((sorted.len() as f64 * share) as usize).min(sorted.len() - 1)];
+    println!("{name}: p50 {:.2} ms, p99 {:.2} ms", ms(at(0.50)), ms(at(0.99)));
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+fn file_size(path: &Path) -> u64 {
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    [path.to_path_buf(), wal].iter().filter_map(|file| std::fs::metadata(file).ok()).map(|meta| meta.len()).sum()
+}
+
+/// Searchable text of articles read straight from the file (every article, or a sample of
+/// them when `sample` is smaller than the library): the ground truth for recall.
+fn texts(path: &Path, sample: usize) -> Vec<(i64, String)> {
+    let connection = rusqlite::Connection::open(path).expect("opens");
+    let articles: i64 = connection.query_row("SELECT max(id) FROM articles", [], |row| row.get(0)).expect("counts");
+    let every = (articles as usize / sample.max(1)).max(1);
+    let mut statement = connection.prepare("SELECT id, content FROM articles WHERE id % ? = 0").expect("prepares");
+    statement
+        .query_map([every as i64], |row| {
+            let content: copydesk::article::Content = serde_json::from_str(&row.get::<_, String>(1)?).expect("content");
+            let mut text = vec![content.headline.clone(), content.subheadlines.join("\n"), content.body.clone(), content.tags.join("\n")];
+            text.extend(content.bylines.iter().map(|byline| format!("{} {}", byline.name, byline.email)));
+            text.extend(content.photos.iter().map(|photo| format!("{} {} {}", photo.caption, photo.alt, photo.credit)));
+            Ok((row.get(0)?, text.join("\n").to_lowercase()))
+        })
+        .expect("queries")
+        .collect::<Result<_, _>>()
+        .expect("reads")
+}
+
+fn raw_text_bytes(path: &Path) -> u64 {
+    let connection = rusqlite::Connection::open(path).expect("opens");
+    let mut statement = connection.prepare("SELECT content FROM articles").expect("prepares");
+    let mut rows = statement.query([]).expect("queries");
+    let mut bytes = 0;
+    while let Some(row) = rows.next().expect("reads") {
+        let content: copydesk::article::Content = serde_json::from_str(&row.get::<_, String>(0).expect("text")).expect("content");
+        bytes += synthetic::text_bytes(&content) as u64;
+    }
+    bytes
+}
+
+struct Recall {
+    queries: usize,
+    sampled: usize,
+    found_share: f64,
+    false_hits: usize,
+}
+
+/// Picks 2- to 4-syllable pieces of sampled articles' text, asks search for each, and checks
+/// that every sampled article whose text contains the piece is among the hits.
+fn recall(library: &Library, path: &Path, queries: usize) -> Recall {
+    let texts = texts(path, 20_000);
+    let mut dice = Dice::new(7);
+    let (mut wanted, mut found, mut false_hits, mut asked) = (0usize, 0usize, 0usize, 0usize);
+    while asked < queries {
+        let (_, text) = &texts[dice.below(texts.len())];
+        let chars: Vec<char> = text.chars().collect();
+        let start = dice.below(chars.len().saturating_sub(5));
+        let length = 2 + dice.below(3);
+        let piece: String = chars[start..(start + length).min(chars.len())].iter().collect();
+        if piece.chars().count() < 2 || !piece.chars().all(|c| ('가'..='힣').contains(&c)) {
+            continue;
+        }
+        asked += 1;
+        let truth: std::collections::HashSet<i64> = texts.iter().filter(|(_, text)| text.contains(&piece)).map(|(id, _)| *id).collect();
+        let sampled: std::collections::HashSet<i64> = texts.iter().map(|(id, _)| *id).collect();
+        let results = library.search(&piece, &Filter { limit: Some(u32::MAX), ..Filter::default() }).expect("searches");
+        let hits: std::collections::HashSet<i64> =
+            results.hits.iter().map(|hit| hit.article.id.0).filter(|id| sampled.contains(id)).collect();
+        wanted += truth.len();
+        found += truth.intersection(&hits).count();
+        false_hits += hits.difference(&truth).count();
+    }
+    Recall { queries: asked, sampled: texts.len(), found_share: found as f64 / wanted.max(1) as f64, false_hits }
+}

@@ -34,6 +34,15 @@ pub enum Error {
     #[error("{}", ImportProblem::list(.0))]
     Import(Vec<ImportProblem>),
 
+    #[error(
+        "article {article} is {status}, so it cannot be exported publish-ready: {rule} To look at it \
+         anyway, export it with --preview (the page is marked 미리보기 and kept out of search engines)"
+    )]
+    NotExportable { article: ArticleId, status: crate::workflow::Status, rule: String },
+
+    #[error("{}{}: {message}; fix the template (its variables are listed in docs/export-templates.md) or leave out --template to use the house template", .file.display(), .line.map(|line| format!(" line {line}")).unwrap_or_default())]
+    Template { file: PathBuf, line: Option<usize>, message: String },
+
     #[error("no acting user: pass --user EMAIL or set COPYDESK_USER (see `copydesk user list`)")]
     NoActingUser,
 
@@ -69,6 +78,8 @@ impl Error {
             Error::Refused(_) => "refused",
             Error::Forbidden(_) => "forbidden",
             Error::Import(_) => "import",
+            Error::NotExportable { .. } => "not_exportable",
+            Error::Template { .. } => "template",
             Error::NoActingUser => "no_acting_user",
             Error::UnknownUser { .. } => "unknown_user",
             Error::NewerLibrary { .. } => "newer_library",

@@ -61,13 +61,11 @@ pub fn read_file(path: &Path, newsroom: &Newsroom) -> Result<ImportedArticle, Ve
     parse(&text, path, newsroom, &mut |file| std::fs::read(folder.join(file)).map_err(|error| (folder.join(file), error)))
 }
 
+/// Gives the bytes of a photo an article file names, or where it looked and why it failed.
+pub type ReadPhoto<'a> = dyn FnMut(&str) -> Result<Vec<u8>, (PathBuf, std::io::Error)> + 'a;
+
 /// Parses an article file's text. `read_photo` gives the bytes of a photo named in it.
-pub fn parse(
-    text: &str,
-    source: &Path,
-    newsroom: &Newsroom,
-    read_photo: &mut dyn FnMut(&str) -> Result<Vec<u8>, (PathBuf, std::io::Error)>,
-) -> Result<ImportedArticle, Vec<ImportProblem>> {
+pub fn parse(text: &str, source: &Path, newsroom: &Newsroom, read_photo: &mut ReadPhoto) -> Result<ImportedArticle, Vec<ImportProblem>> {
     let mut problems = Vec::new();
     let mut report = |line: Option<usize>, message: String| problems.push(ImportProblem { file: source.to_path_buf(), line, message });
     let document = frontmatter::split(text).map_err(|error| {

@@ -9,9 +9,11 @@ pub mod frontmatter;
 pub mod import;
 pub mod library;
 pub mod newsroom;
+pub mod render;
 pub mod revision;
 pub mod search;
 pub mod store;
+pub mod synthetic;
 pub mod user;
 pub mod workflow;
 

@@ -56,6 +56,11 @@ impl Library {
         Library { store, clock }
     }
 
+    /// Moves the library to another clock (tests and automation step time this way).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
     pub fn now(&self) -> Timestamp {
         // Stored instants keep microseconds; trimming here keeps what is returned equal to what is stored.
         let now = self.clock.now();
@@ -203,46 +208,65 @@ impl Library {
             scheduled_by: None,
         };
         let revision = NewRevision { kind: RevisionKind::Created, author: actor.id, at: now, note: None };
-        self.store.insert_article(Commit { article, revision, images: Vec::new() })
+        let mut inserted = self.store.insert_articles(vec![Commit { article, revision, images: Vec::new() }])?;
+        inserted.pop().ok_or_else(|| Error::Corrupt("the store inserted no article".into()))
     }
 
     /// Brings an article read from a file into the library, in the state the file gives.
     pub fn import(&mut self, actor: &User, imported: ImportedArticle) -> Result<Article> {
-        workflow::decide_import(actor, imported.status)?;
-        for related in &imported.content.related {
-            self.store.article(*related).map_err(|_| {
-                Error::invalid(format!("{}: the related article {related}", imported.source.display()), "it is not in this library; import it first or remove it")
-            })?;
-        }
-        let problems = imported.content.problems();
-        if !problems.is_empty() {
-            return Err(Error::invalid(imported.source.display().to_string(), problems.join("; ")));
-        }
+        let mut inserted = self.import_batch(actor, vec![imported])?;
+        inserted.pop().ok_or_else(|| Error::Corrupt("the store inserted no article".into()))
+    }
+
+    /// Imports several articles in one transaction: all of them, or none when one is refused.
+    pub fn import_batch(&mut self, actor: &User, batch: Vec<ImportedArticle>) -> Result<Vec<Article>> {
         let now = self.now();
-        let published = matches!(imported.status, Status::Published | Status::Scheduled | Status::Killed)
-            .then_some(RevisionNo::FIRST)
-            .filter(|_| imported.first_published.is_some() || imported.status == Status::Scheduled);
-        let article = Article {
-            id: ArticleId(0),
-            status: imported.status,
-            content: imported.content,
-            head: RevisionNo::FIRST,
-            published_revision: published,
-            first_published: imported.first_published,
-            last_modified: imported.last_modified,
-            corrections: imported
-                .corrections
-                .into_iter()
-                .map(|(at, note)| Correction { at, note, by: actor.name.clone(), revision: RevisionNo::FIRST })
-                .collect(),
-            created_by: actor.id,
-            created_at: now,
-            updated_at: now,
-            scheduled_by: (imported.status == Status::Scheduled).then_some(actor.id),
-        };
-        let note = Some(format!("imported from {}", imported.source.file_name().map(|name| name.to_string_lossy()).unwrap_or_default()));
-        let revision = NewRevision { kind: RevisionKind::Imported, author: actor.id, at: now, note };
-        self.store.insert_article(Commit { article, revision, images: imported.images })
+        let mut commits = Vec::with_capacity(batch.len());
+        for imported in batch {
+            workflow::decide_import(actor, imported.status)?;
+            for related in &imported.content.related {
+                self.store.article(*related).map_err(|_| {
+                    Error::invalid(
+                        format!("{}: the related article {related}", imported.source.display()),
+                        "it is not in this library; import it first or remove it",
+                    )
+                })?;
+            }
+            let problems = imported.content.problems();
+            if !problems.is_empty() {
+                return Err(Error::invalid(imported.source.display().to_string(), problems.join("; ")));
+            }
+            let shown_to_readers = match imported.status {
+                Status::Scheduled => true,
+                Status::Published | Status::Killed => imported.first_published.is_some(),
+                Status::Draft | Status::Submitted => false,
+            };
+            let note = Some(format!(
+                "imported from {}",
+                imported.source.file_name().map(|name| name.to_string_lossy()).unwrap_or_default()
+            ));
+            let article = Article {
+                id: ArticleId(0),
+                status: imported.status,
+                content: imported.content,
+                head: RevisionNo::FIRST,
+                published_revision: shown_to_readers.then_some(RevisionNo::FIRST),
+                first_published: imported.first_published,
+                last_modified: imported.last_modified,
+                corrections: imported
+                    .corrections
+                    .into_iter()
+                    .map(|(at, note)| Correction { at, note, by: actor.name.clone(), revision: RevisionNo::FIRST })
+                    .collect(),
+                created_by: actor.id,
+                created_at: now,
+                updated_at: now,
+                scheduled_by: (imported.status == Status::Scheduled).then_some(actor.id),
+            };
+            let revision = NewRevision { kind: RevisionKind::Imported, author: actor.id, at: now, note };
+            commits.push(Commit { article, revision, images: imported.images });
+        }
+        self.store.insert_articles(commits)
     }
 
     /// An explicit save: a new revision on top of `base`, refused as a conflict if `base` is stale.
@@ -385,6 +409,10 @@ impl Library {
 
     pub fn check(&mut self, repair: bool) -> Result<Health> {
         self.store.check(repair)
+    }
+
+    pub fn rebuild_index(&mut self) -> Result<()> {
+        self.store.rebuild_index()
     }
 
     pub fn backup(&self, path: &Path) -> Result<()> {

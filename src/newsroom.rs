@@ -58,7 +58,7 @@ impl Newsroom {
                 *self = candidate;
             }
             "base_url" => {
-                if !value.is_empty() && !(value.starts_with("https://") || value.starts_with("http://")) {
+                if !(value.is_empty() || value.starts_with("https://") || value.starts_with("http://")) {
                     return Err(crate::Error::invalid(
                         format!("the base URL {value:?}"),
                         "give the site's address starting with https://",

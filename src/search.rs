@@ -2,7 +2,9 @@
 //! 업무협약), so whole-word indexing misses them. Runs of Hangul (and other CJK scripts) are
 //! indexed as overlapping two-syllable terms, and a query word becomes the phrase of its
 //! bigrams, which matches exactly where the word occurs inside a longer one. Other letters and
-//! digits are indexed as lowercase words. The store keeps these terms in its full-text index.
+//! digits are indexed as lowercase words. A lone syllable is indexed (and found) only where it
+//! stands as a word of its own (등, 및, 전): as a piece of longer words it would match most of an
+//! archive. The store keeps these terms in its full-text index.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -68,7 +70,8 @@ pub fn terms(text: &str) -> String {
     out
 }
 
-/// The indexed text of an article, one entry per column of the index, in [`COLUMNS`] order.
+/// The indexed text of an article, one entry per column of the index: headline, subheadlines,
+/// body, captions, people (bylines and photo credits), tags.
 pub fn document(content: &Content) -> [String; 6] {
     let mut people = String::new();
     for byline in &content.bylines {
@@ -91,24 +94,26 @@ pub fn document(content: &Content) -> [String; 6] {
     ]
 }
 
-/// The index's columns and how much a hit in each weighs in ranking.
-pub const COLUMNS: [(&str, f64); 6] =
-    [("headline", 10.0), ("subheadlines", 5.0), ("body", 1.0), ("captions", 1.0), ("people", 2.0), ("tags", 4.0)];
-
 /// A user's query as index terms: every word must occur; a word is a phrase of its terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Terms {
     /// Each entry is one query word (or quoted phrase) as its index terms, in order.
-    pub phrases: Vec<Vec<String>>,
-    /// A lone CJK syllable: matched as the first syllable of a term (a prefix query).
-    pub prefixes: Vec<String>,
+    pub phrases: Vec<Phrase>,
     /// The words as the user typed them, for highlighting.
     pub words: Vec<String>,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phrase {
+    pub terms: Vec<String>,
+    /// The last term is one syllable that ends a mixed word (CMIC와, 2.50%로): in the text it
+    /// may begin a longer run (CMIC와의), so it matches as the first syllable of a term.
+    pub open_end: bool,
+}
+
 impl Terms {
     pub fn parse(query: &str) -> Terms {
-        let mut terms = Terms { phrases: Vec::new(), prefixes: Vec::new(), words: Vec::new() };
+        let mut terms = Terms { phrases: Vec::new(), words: Vec::new() };
         for (index, part) in query.split('"').enumerate() {
             let quoted = index % 2 == 1;
             let words: Vec<&str> = if quoted { vec![part] } else { part.split_whitespace().collect() };
@@ -118,30 +123,29 @@ impl Terms {
                     continue;
                 }
                 terms.words.extend(word.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string()).filter(|w| !w.is_empty()));
-                let lone_syllable = word_terms.len() == 1 && {
-                    let mut chars = word_terms[0].chars();
+                let lone_syllable = |term: &str| {
+                    let mut chars = term.chars();
                     chars.next().is_some_and(is_cjk) && chars.next().is_none()
                 };
-                if lone_syllable {
-                    terms.prefixes.push(word_terms[0].clone());
-                } else {
-                    terms.phrases.push(word_terms);
-                }
+                let open_end = word_terms.len() > 1 && word_terms.last().is_some_and(|last| lone_syllable(last));
+                terms.phrases.push(Phrase { terms: word_terms, open_end });
             }
         }
         terms
     }
 
     pub fn is_empty(&self) -> bool {
-        self.phrases.is_empty() && self.prefixes.is_empty()
+        self.phrases.is_empty()
     }
 
     /// The full-text match expression. Every term is quoted, so nothing the user types can be
     /// read as query syntax.
     pub fn match_expression(&self) -> String {
-        let phrases = self.phrases.iter().map(|phrase| format!("\"{}\"", phrase.join(" ")));
-        let prefixes = self.prefixes.iter().map(|prefix| format!("\"{prefix}\" *"));
-        phrases.chain(prefixes).collect::<Vec<_>>().join(" AND ")
+        self.phrases
+            .iter()
+            .map(|phrase| format!("\"{}\"{}", phrase.terms.join(" "), if phrase.open_end { " *" } else { "" }))
+            .collect::<Vec<_>>()
+            .join(" AND ")
     }
 }
 
@@ -189,11 +193,17 @@ pub struct SnippetPart {
     pub hit: bool,
 }
 
+/// How many hits are counted before the total is given as "at least".
+pub const COUNT_LIMIT: i64 = 1_000;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchResults {
+    /// Matching articles; at least this many when `exact` is false.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub total: u64,
+    pub exact: bool,
+    /// Headline hits first, then the rest; each group newest first.
     pub hits: Vec<SearchHit>,
 }
 
@@ -280,9 +290,14 @@ mod tests {
     }
 
     #[test]
-    fn one_syllable_is_a_prefix() {
-        let query = Terms::parse("협");
-        assert_eq!(query.match_expression(), "\"협\" *");
+    fn a_syllable_ending_a_mixed_word_may_begin_a_longer_run() {
+        assert_eq!(Terms::parse("CMIC와 2.50%로").match_expression(), "\"cmic 와\" * AND \"2 50 로\" *");
+    }
+
+    #[test]
+    fn one_syllable_is_a_word_of_its_own() {
+        assert_eq!(Terms::parse("등").match_expression(), "\"등\"");
+        assert_eq!(terms("협약 등 3개"), "협약 등 3 개");
     }
 
     #[test]

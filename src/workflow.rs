@@ -262,6 +262,24 @@ pub fn decide_import(actor: &User, status: Status) -> Result<(), Refusal> {
     })
 }
 
+/// May `article` go on the site as it is? Only published articles may; the reason is the rule
+/// a user reads when it may not. `now` tells a scheduled article whose embargo has passed (it
+/// waits to be released) from one still under embargo.
+pub fn publish_ready(article: &Article, now: Timestamp) -> Result<(), String> {
+    match article.status {
+        Status::Published => Ok(()),
+        Status::Draft => Err("only published articles go on the site; submit (송고) and publish it first.".into()),
+        Status::Submitted => Err("it is waiting for the desk; an editor publishes it first.".into()),
+        Status::Scheduled => match article.content.embargo {
+            Some(embargo) if embargo > now => {
+                Err(format!("it is under embargo until {embargo}; it may go on the site once the embargo has passed and it is released."))
+            }
+            _ => Err("its embargo has passed but it has not been released yet; run `copydesk release-due` first.".into()),
+        },
+        Status::Killed => Err("it was withdrawn (killed); its page must come off the site, not go on it.".into()),
+    }
+}
+
 /// What the desk needs before a story can go to it or out of it.
 fn ready_for_desk(content: &Content) -> Result<(), String> {
     let mut missing = Vec::new();

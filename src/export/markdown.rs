@@ -47,3 +47,26 @@ pub fn document(article: &Article, content: &Content, newsroom: &Newsroom) -> St
     };
     frontmatter::write(&fields, &content.body)
 }
+
+/// The Markdown export: `<id>/article.md` with the photos beside it under their `file` names,
+/// so the folder imports back as it is.
+pub struct Markdown;
+
+impl super::Renderer for Markdown {
+    fn name(&self) -> &'static str {
+        "markdown"
+    }
+
+    fn render(&self, context: &super::ExportContext<'_>, item: &super::Item) -> crate::Result<Vec<super::OutputFile>> {
+        use std::path::{Path, PathBuf};
+        let folder = PathBuf::from(crate::render::slug(item.article.id));
+        let text = document(&item.article, &item.content, context.newsroom);
+        let mut files = vec![super::OutputFile::bytes(folder.join("article.md"), text.into_bytes())];
+        for photo in &item.content.photos {
+            let relative = super::safe_relative(Path::new(&photo.file))?;
+            let image = context.library.image(&photo.image)?;
+            files.push(super::OutputFile::bytes(folder.join(relative), image.bytes));
+        }
+        Ok(files)
+    }
+}

@@ -1,3 +1,299 @@
-//! Turning articles into files for other people and systems.
+//! Turning articles into files for other people and systems. Each format is a [`Renderer`]
+//! (mdBook's shape): it gets the export's context and one article at a time, and returns the
+//! files it makes; [`export`] alone decides what may be exported and writes the files.
+//!
+//! - [`html::Html`]: publish-ready pages, photos beside them or inlined, an index page.
+//! - [`ninjs::Ninjs`]: IPTC ninjs 3.1 JSON for wire distribution.
+//! - [`markdown::Markdown`]: the front matter Markdown that `import` reads.
 
+pub mod html;
 pub mod markdown;
+pub mod ninjs;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+use crate::article::{Article, ArticleId, Content};
+use crate::library::Library;
+use crate::newsroom::Newsroom;
+use crate::workflow::{self, Status};
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    #[default]
+    Html,
+    Ninjs,
+    Markdown,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Html, Format::Ninjs, Format::Markdown];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Ninjs => "ninjs",
+            Format::Markdown => "markdown",
+        }
+    }
+
+    /// Whether the format puts an article in front of readers, so that only published articles
+    /// may go out in it (unless previewed). Markdown is an interchange format carrying the status.
+    pub fn is_for_readers(self) -> bool {
+        matches!(self, Format::Html | Format::Ninjs)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Format> {
+        Format::ALL
+            .into_iter()
+            .find(|format| format.as_str() == text.trim().to_lowercase())
+            .ok_or_else(|| Error::invalid(format!("the export format {text:?}"), "use html, ninjs or markdown"))
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    pub format: Format,
+    /// Export articles that are not published, marked as previews.
+    pub preview: bool,
+    /// HTML: inline the photos into the page instead of copying them beside it.
+    pub self_contained: bool,
+    /// HTML: an outlet's template folder replacing the house templates.
+    pub template: Option<PathBuf>,
+    /// HTML: also write `index.html` listing the exported articles.
+    pub index: bool,
+}
+
+/// One article to export: its state and the content of the revision that goes out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub article: Article,
+    pub content: Content,
+}
+
+/// A file a renderer makes, `path` relative to the export folder.
+pub struct OutputFile {
+    pub path: PathBuf,
+    pub body: Body,
+}
+
+/// What goes into a file: bytes at hand, or a pure render that the export runs on one of its
+/// writer threads (so pages render on every core while the library is read on one).
+pub enum Body {
+    Bytes(Vec<u8>),
+    Render(Box<dyn FnOnce() -> Result<Vec<u8>> + Send>),
+}
+
+impl OutputFile {
+    pub fn bytes(path: impl Into<PathBuf>, bytes: Vec<u8>) -> OutputFile {
+        OutputFile { path: path.into(), body: Body::Bytes(bytes) }
+    }
+
+    pub fn render(path: impl Into<PathBuf>, render: impl FnOnce() -> Result<Vec<u8>> + Send + 'static) -> OutputFile {
+        OutputFile { path: path.into(), body: Body::Render(Box::new(render)) }
+    }
+}
+
+/// What every renderer may look at.
+pub struct ExportContext<'a> {
+    pub library: &'a Library,
+    pub newsroom: &'a Newsroom,
+    pub options: &'a ExportOptions,
+}
+
+/// An export format.
+pub trait Renderer {
+    fn name(&self) -> &'static str;
+    /// The files of one article.
+    fn render(&self, context: &ExportContext<'_>, item: &Item) -> Result<Vec<OutputFile>>;
+    /// Files about the whole batch (an index), after every article.
+    fn finish(&self, _context: &ExportContext<'_>, _items: &[Item]) -> Result<Vec<OutputFile>> {
+        Ok(Vec::new())
+    }
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportReport {
+    pub format: Format,
+    pub folder: PathBuf,
+    pub articles: Vec<ExportedArticle>,
+    /// Files about the batch, such as `index.html`.
+    pub batch_files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportedArticle {
+    pub id: ArticleId,
+    pub status: Status,
+    pub files: Vec<PathBuf>,
+}
+
+/// The articles `ids` as they go out: each article with the content of its published revision
+/// (a later unpublished save stays out; a preview shows the newest revision). For a format in front of readers, an article that is
+/// not published is refused unless `preview`; nothing is returned (or written) then.
+pub fn items(library: &Library, ids: &[ArticleId], options: &ExportOptions) -> Result<Vec<Item>> {
+    let now = library.now();
+    let mut items = Vec::with_capacity(ids.len());
+    let mut seen = HashSet::new();
+    for id in ids {
+        if !seen.insert(*id) {
+            continue;
+        }
+        let article = library.article(*id)?;
+        if options.format.is_for_readers()
+            && !options.preview
+            && let Err(rule) = workflow::publish_ready(&article, now)
+        {
+            return Err(Error::NotExportable { article: article.id, status: article.status, rule });
+        }
+        // A preview shows the newest saved revision (what a correction or release would put
+        // out); everything else what readers see.
+        let newest = options.preview || (options.format == Format::Markdown && article.status != Status::Published);
+        let content = if newest { article.content.clone() } else { library.published_content(&article)? };
+        items.push(Item { article, content });
+    }
+    Ok(items)
+}
+
+/// The renderer for `options`' format (loading an outlet's templates for HTML).
+pub fn renderer(options: &ExportOptions) -> Result<Box<dyn Renderer>> {
+    Ok(match options.format {
+        Format::Html => Box::new(html::Html::new(options)?),
+        Format::Ninjs => Box::new(ninjs::Ninjs),
+        Format::Markdown => Box::new(markdown::Markdown),
+    })
+}
+
+/// Exports `ids` into `folder`. Every article is checked before anything is written;
+/// `progress(done, total)` is called after each article.
+pub fn export(
+    library: &Library,
+    ids: &[ArticleId],
+    folder: &Path,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ExportReport> {
+    let renderer = renderer(options)?;
+    let items = items(library, ids, options)?;
+    let newsroom = library.newsroom()?;
+    let context = ExportContext { library, newsroom: &newsroom, options };
+    std::fs::create_dir_all(folder).map_err(|error| Error::io(folder, error))?;
+    // The library is read on this thread; pages render and files are written on the writers.
+    const WRITERS: usize = 2;
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Vec<OutputFile>)>(64);
+    let receiver = std::sync::Mutex::new(receiver);
+    let written = std::sync::Mutex::new(HashSet::new());
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|_| {
+                scope.spawn(|| -> Result<Vec<(usize, Vec<PathBuf>)>> {
+                    let mut paths = Vec::new();
+                    let mut failure = None;
+                    // After a failure the writer keeps draining, so the reading thread never blocks.
+                    loop {
+                        let next = receiver.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).recv();
+                        let Ok((index, files)) = next else { break };
+                        if failure.is_some() || stop.load(Ordering::Relaxed) {
+                            continue;
+                        }
+                        match write(folder, files, &written) {
+                            Ok(written) => paths.push((index, written)),
+                            Err(error) => {
+                                stop.store(true, Ordering::Relaxed);
+                                failure = Some(error);
+                            }
+                        }
+                    }
+                    failure.map_or(Ok(paths), Err)
+                })
+            })
+            .collect();
+        let rendered = (|| -> Result<Vec<OutputFile>> {
+            for (done, item) in items.iter().enumerate() {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let files = renderer.render(&context, item)?;
+                if sender.send((done, files)).is_err() {
+                    break;
+                }
+                progress(done + 1, items.len());
+            }
+            renderer.finish(&context, &items)
+        })();
+        drop(sender);
+        let mut paths = Vec::with_capacity(items.len());
+        let mut failure = None;
+        for writer in writers {
+            match writer.join() {
+                Ok(Ok(written)) => paths.extend(written),
+                Ok(Err(error)) => failure = failure.or(Some(error)),
+                Err(_) => failure = failure.or(Some(Error::invalid("the export", "a writer thread failed unexpectedly; run it again"))),
+            }
+        }
+        // A writer's failure (say, a full disk) explains a render that stopped for lack of writers.
+        if let Some(error) = failure {
+            return Err(error);
+        }
+        let batch_files = write(folder, rendered?, &written)?;
+        paths.sort_by_key(|(index, _)| *index);
+        let articles = items
+            .iter()
+            .zip(paths)
+            .map(|(item, (_, files))| ExportedArticle { id: item.article.id, status: item.article.status, files })
+            .collect();
+        Ok(ExportReport { format: options.format, folder: folder.to_path_buf(), articles, batch_files })
+    })
+}
+
+/// Writes files under `folder`, each shared file (a photo two pages show) once.
+fn write(folder: &Path, files: Vec<OutputFile>, written: &std::sync::Mutex<HashSet<PathBuf>>) -> Result<Vec<PathBuf>> {
+    let mut paths = Vec::with_capacity(files.len());
+    for file in files {
+        let relative = safe_relative(&file.path)?;
+        let path = folder.join(&relative);
+        let first = written.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(relative);
+        if first {
+            let bytes = match file.body {
+                Body::Bytes(bytes) => bytes,
+                Body::Render(render) => render()?,
+            };
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|error| Error::io(parent, error))?;
+            }
+            std::fs::write(&path, &bytes).map_err(|error| Error::io(&path, error))?;
+        }
+        paths.push(path);
+    }
+    Ok(paths)
+}
+
+/// `path` if it stays inside the export folder (no `..`, not absolute).
+pub(crate) fn safe_relative(path: &Path) -> Result<PathBuf> {
+    let inside = !path.as_os_str().is_empty() && path.components().all(|part| matches!(part, Component::Normal(_)));
+    if inside {
+        Ok(path.to_path_buf())
+    } else {
+        Err(Error::invalid(
+            format!("the file name {:?}", path.display().to_string()),
+            "an exported file must stay inside the export folder: rename the photo's `file` to a plain relative path such as photos/name.jpg",
+        ))
+    }
+}

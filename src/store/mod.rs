@@ -81,8 +81,8 @@ pub trait Store: Send {
     fn user(&self, id: UserId) -> Result<User>;
     fn user_by_email(&self, email: &str) -> Result<Option<User>>;
 
-    /// Stores a new article whose first revision is described by `commit` (its id is ignored).
-    fn insert_article(&mut self, commit: Commit) -> Result<Article>;
+    /// Stores new articles, each with its first revision, all or none (their ids are ignored).
+    fn insert_articles(&mut self, commits: Vec<Commit>) -> Result<Vec<Article>>;
     /// Applies `commit` if the article's head is still `commit.article.head - 1`.
     fn commit(&mut self, commit: Commit) -> Result<Article>;
     fn article(&self, id: ArticleId) -> Result<Article>;
@@ -104,6 +104,8 @@ pub trait Store: Send {
 
     /// Verifies the file and every revision; `repair` rebuilds the search index.
     fn check(&mut self, repair: bool) -> Result<Health>;
+    /// Rebuilds the search index and the byline and tag lists from the articles' content.
+    fn rebuild_index(&mut self) -> Result<()>;
     /// A consistent copy of the whole library at `path`, taken while it stays in use.
     fn backup(&self, path: &std::path::Path) -> Result<()>;
 }

@@ -14,7 +14,7 @@ use copydesk::user::{NewUser, Role, User};
 use copydesk::{Change, Library};
 
 use crate::print;
-use crate::{Cli, Command, FilterArgs, UserCommand};
+use crate::{Cli, Command, ExportArgs, FilterArgs, UserCommand};
 
 pub fn run(cli: Cli) -> Result<()> {
     let clock = Clock::from_setting(cli.now.as_deref())?;
@@ -77,10 +77,7 @@ pub fn run(cli: Cli) -> Result<()> {
             if !problems.is_empty() {
                 return Err(copydesk::Error::Import(problems).into());
             }
-            let mut ids = Vec::new();
-            for article in articles {
-                ids.push(library.import(&actor, article)?.id);
-            }
+            let ids: Vec<ArticleId> = library.import_batch(&actor, articles)?.into_iter().map(|article| article.id).collect();
             print::ids(&ids, json);
         }
         Command::New => {
@@ -164,12 +161,26 @@ pub fn run(cli: Cli) -> Result<()> {
             let results = library.search(&query, &filter.to_filter(&newsroom)?)?;
             print::search(&results, &newsroom, json);
         }
+        Command::Export(args) => {
+            let (ids, options, folder) = export_request(&library, args)?;
+            let report = print::with_progress(ids.len(), json, |progress| {
+                copydesk::export::export(&library, &ids, &folder, &options, progress)
+            })?;
+            print::exported(&report, json);
+        }
         Command::Check { repair } => {
             let health = library.check(repair)?;
             print::health(&health, repair, json);
             if !health.is_ok() {
                 bail!("the library has problems (see above); keep a backup of the file and run `copydesk check --repair`");
             }
+        }
+        Command::BenchArchive { articles, seed } => {
+            let bar = print::progress(articles, "articles");
+            let started = std::time::Instant::now();
+            let filled = copydesk::synthetic::fill(&mut library, articles, seed, |done| bar.set_position(done))?;
+            bar.finish_and_clear();
+            print::filled(&filled, started.elapsed(), json);
         }
         Command::Backup { path } => {
             library.backup(&path)?;
@@ -195,6 +206,55 @@ impl FilterArgs {
             offset: Some(self.offset),
         })
     }
+}
+
+/// The articles an export takes and how: the ids given, or every article the filters select
+/// (published ones unless a status is named or it is a preview).
+fn export_request(library: &Library, args: ExportArgs) -> Result<(Vec<ArticleId>, copydesk::export::ExportOptions, PathBuf)> {
+    let format: copydesk::export::Format = args.format.parse()?;
+    let batch = args.all || !args.filter.is_empty();
+    if args.ids.is_empty() && !batch {
+        bail!("name the articles to export (`copydesk export 3 7 --out site`), or export a batch with --all or a filter such as --section 경제");
+    }
+    if !args.ids.is_empty() && batch {
+        bail!("give either article ids or --all/filters, not both");
+    }
+    let mut ids: Vec<ArticleId> = args.ids.iter().map(|id| id.parse()).collect::<copydesk::Result<_>>()?;
+    if batch {
+        let newsroom = library.newsroom()?;
+        let filter = args.filter;
+        let status = match filter.status {
+            Some(status) => Some(status),
+            None if args.preview => None,
+            None => Some("published".to_string()),
+        };
+        let filter = FilterArgs {
+            status,
+            section: filter.section,
+            byline: filter.byline,
+            tag: filter.tag,
+            published_from: filter.published_from,
+            published_to: filter.published_to,
+            limit: u32::MAX,
+            ..FilterArgs::default()
+        }
+        .to_filter(&newsroom)?;
+        let mut summaries = library.list(&filter)?;
+        // Oldest first, so that a rerun over a growing archive writes the index in a stable order.
+        summaries.reverse();
+        ids = summaries.into_iter().map(|summary| summary.id).collect();
+        if ids.is_empty() {
+            bail!("no article matches; `copydesk list` with the same filters shows what there is");
+        }
+    }
+    let options = copydesk::export::ExportOptions {
+        format,
+        preview: args.preview,
+        self_contained: args.self_contained,
+        template: args.template,
+        index: batch || ids.len() > 1,
+    };
+    Ok((ids, options, args.out))
 }
 
 /// A date (midnight in the newsroom's zone), a local date and time, or an instant with offset.

@@ -98,6 +98,8 @@ pub enum Command {
         #[command(flatten)]
         filter: FilterArgs,
     },
+    /// Export articles: publish-ready HTML pages (default), IPTC ninjs JSON or front matter Markdown
+    Export(ExportArgs),
     /// Verify the library file and every revision
     Check {
         /// Rebuild the search index
@@ -106,6 +108,14 @@ pub enum Command {
     },
     /// Copy the library to a new file while it stays in use
     Backup { path: PathBuf },
+    /// Fill a library with a synthetic Korean news archive, for benchmarks
+    BenchArchive {
+        #[arg(long, default_value_t = 10_000)]
+        articles: u64,
+        /// Generator seed; the same seed makes the same archive
+        #[arg(long, default_value_t = 20250220)]
+        seed: u64,
+    },
 }
 
 #[derive(Args, Debug, Default)]
@@ -122,6 +132,64 @@ pub struct Newsroom {
     /// The articles' language (BCP 47), such as ko
     #[arg(long)]
     pub language: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The articles to export; or use --all or a filter
+    pub ids: Vec<String>,
+    /// The folder to write into (created if needed)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// html, ninjs or markdown
+    #[arg(long, default_value = "html")]
+    pub format: String,
+    /// Export every article the filters select (published ones unless --status or --preview)
+    #[arg(long)]
+    pub all: bool,
+    /// Also export articles that are not published, marked 미리보기 and kept out of search engines
+    #[arg(long)]
+    pub preview: bool,
+    /// Inline photos into each page instead of copying them beside it
+    #[arg(long)]
+    pub self_contained: bool,
+    /// A folder with the outlet's own article.html / index.html / style.css
+    #[arg(long, value_name = "DIR")]
+    pub template: Option<PathBuf>,
+    #[command(flatten)]
+    pub filter: BatchFilterArgs,
+}
+
+/// Which articles a batch export takes: all that match, without paging.
+#[derive(Args, Debug, Default)]
+pub struct BatchFilterArgs {
+    #[arg(long)]
+    pub status: Option<String>,
+    /// A section path such as "경제 > 경제일반"; subsections match too
+    #[arg(long)]
+    pub section: Option<String>,
+    /// A byline's name or email
+    #[arg(long)]
+    pub byline: Option<String>,
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// 기사입력 on or after (date, or date and time)
+    #[arg(long, value_name = "WHEN")]
+    pub published_from: Option<String>,
+    /// 기사입력 before
+    #[arg(long, value_name = "WHEN")]
+    pub published_to: Option<String>,
+}
+
+impl BatchFilterArgs {
+    pub fn is_empty(&self) -> bool {
+        self.status.is_none()
+            && self.section.is_none()
+            && self.byline.is_none()
+            && self.tag.is_none()
+            && self.published_from.is_none()
+            && self.published_to.is_none()
+    }
 }
 
 #[derive(Subcommand, Debug)]

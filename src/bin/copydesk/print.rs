@@ -11,16 +11,43 @@ use copydesk::user::User;
 use serde::Serialize;
 use serde_json::json;
 
+/// `say!` that ends the program quietly when the reader went away (`copydesk list | head`)
+/// instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(error) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            stdout_failed(error);
+        }
+    }};
+}
+
+fn stdout_failed(error: std::io::Error) -> ! {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("error: cannot write the output: {error}");
+    std::process::exit(1);
+}
+
 fn emit<T: Serialize + ?Sized>(value: &T) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
+        Ok(text) => say!("{text}"),
         Err(error) => eprintln!("error: cannot write JSON: {error}"),
     }
 }
 
 pub fn error(error: &anyhow::Error, json: bool) {
     let code = error.downcast_ref::<copydesk::Error>().map(copydesk::Error::code).unwrap_or("error");
-    let message = error.chain().map(ToString::to_string).collect::<Vec<_>>().join("\n  because: ");
+    // A cause already spelled out in the message above it (an I/O error after its path) is not
+    // repeated.
+    let mut causes: Vec<String> = Vec::new();
+    for cause in error.chain().map(ToString::to_string) {
+        if !causes.last().is_some_and(|above| above.contains(&cause)) {
+            causes.push(cause);
+        }
+    }
+    let message = causes.join("\n  because: ");
     if json {
         eprintln!("{}", json!({ "code": code, "message": message }));
     } else {
@@ -32,7 +59,7 @@ pub fn done(message: &str, json: bool) {
     if json {
         emit(&json!({ "message": message }));
     } else {
-        println!("{message}");
+        say!("{message}");
     }
 }
 
@@ -41,9 +68,9 @@ pub fn newsroom(path: &Path, newsroom: &Newsroom, json: bool) {
         emit(&json!({ "library": path, "newsroom": newsroom }));
         return;
     }
-    println!("library    {}", path.display());
+    say!("library    {}", path.display());
     for key in Newsroom::KEYS {
-        println!("{key:<10} {}", newsroom.get(key).unwrap_or_default());
+        say!("{key:<10} {}", newsroom.get(key).unwrap_or_default());
     }
 }
 
@@ -52,7 +79,7 @@ pub fn users(users: &[User], json: bool) {
         return emit(users);
     }
     for user in users {
-        println!("{:<8} {} {} <{}>", user.role, user.name, user.title, user.email);
+        say!("{:<8} {} {} <{}>", user.role, user.name, user.title, user.email);
     }
 }
 
@@ -61,7 +88,7 @@ pub fn ids(ids: &[ArticleId], json: bool) {
         return emit(ids);
     }
     for id in ids {
-        println!("{id}");
+        say!("{id}");
     }
 }
 
@@ -86,11 +113,11 @@ pub fn list(summaries: &[ArticleSummary], total: u64, newsroom: &Newsroom, json:
     if json {
         return emit(&json!({ "total": total, "articles": summaries }));
     }
-    println!("{:>6}  {:<9}  {:<18}  {:<18}  headline", "id", "status", "기사입력", "최종수정");
+    say!("{:>6}  {:<9}  {:<18}  {:<18}  headline", "id", "status", "기사입력", "최종수정");
     for summary in summaries {
-        println!("{}", summary_line(summary, newsroom));
+        say!("{}", summary_line(summary, newsroom));
     }
-    println!("{} of {total} articles", summaries.len());
+    say!("{} of {total} articles", summaries.len());
 }
 
 pub fn article(article: &Article, number: RevisionNo, content: &Content, newsroom: &Newsroom, json: bool) {
@@ -106,36 +133,35 @@ pub fn article(article: &Article, number: RevisionNo, content: &Content, newsroo
             }
         }));
     }
-    println!("article {}  {}  revision {number} of {}", article.id, article.status, article.head);
-    println!("{}", content.section.path());
-    println!("{}", content.headline);
+    say!("article {}  {}  revision {number} of {}", article.id, article.status, article.head);
+    say!("{}", content.section.path());
+    say!("{}", content.headline);
     for line in &content.subheadlines {
-        println!("  {line}");
+        say!("  {line}");
     }
-    println!("기사입력 : {}", when(newsroom, article.first_published));
-    println!("최종수정 : {}", when(newsroom, article.last_modified));
+    say!("기사입력 : {}", when(newsroom, article.first_published));
+    say!("최종수정 : {}", when(newsroom, article.last_modified));
     if let Some(embargo) = content.embargo {
-        println!("엠바고 : {}", newsroom.display(embargo));
+        say!("엠바고 : {}", newsroom.display(embargo));
     }
-    println!();
-    print!("{}", content.lead_in());
-    println!("{}", content.body);
+    say!();
+    say!("{}{}", content.lead_in(), content.body);
     for photo in &content.photos {
         let date = photo.date.map(|date| date.strftime("%Y.%m.%d").to_string()).unwrap_or_default();
-        println!();
-        println!("[{}] {}x{} {}", photo.file, photo.width, photo.height, photo.alt);
-        println!("{} [사진={}] {} {}", photo.caption, photo.credit, date, photo.email);
+        say!();
+        say!("[{}] {}x{} {}", photo.file, photo.width, photo.height, photo.alt);
+        say!("{} [사진={}] {} {}", photo.caption, photo.credit, date, photo.email);
     }
-    println!();
-    println!("{}", content.sign_off().join(" "));
+    say!();
+    say!("{}", content.sign_off().join(" "));
     if !content.tags.is_empty() {
-        println!("tags: {}", content.tags.join(", "));
+        say!("tags: {}", content.tags.join(", "));
     }
     if !content.related.is_empty() {
-        println!("related: {}", content.related.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "));
+        say!("related: {}", content.related.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "));
     }
     for correction in &article.corrections {
-        println!("정정 {} ({}): {}", newsroom.display(correction.at), correction.by, correction.note);
+        say!("정정 {} ({}): {}", newsroom.display(correction.at), correction.by, correction.note);
     }
 }
 
@@ -153,7 +179,7 @@ pub fn transition(article: &Article, newsroom: &Newsroom, json: bool) {
     if let Some(last) = article.last_modified {
         line.push_str(&format!(", 최종수정 {}", newsroom.display(last)));
     }
-    println!("{line}");
+    say!("{line}");
 }
 
 pub fn released(articles: &[Article], newsroom: &Newsroom, json: bool) {
@@ -163,7 +189,7 @@ pub fn released(articles: &[Article], newsroom: &Newsroom, json: bool) {
     for article in articles {
         transition(article, newsroom, false);
     }
-    println!("{} released", articles.len());
+    say!("{} released", articles.len());
 }
 
 pub fn history(revisions: &[Revision], newsroom: &Newsroom, json: bool) {
@@ -171,7 +197,7 @@ pub fn history(revisions: &[Revision], newsroom: &Newsroom, json: bool) {
         return emit(revisions);
     }
     for revision in revisions {
-        println!(
+        say!(
             "{:>4}  {:<10} {:<10} {}  {}  {} bytes{}",
             revision.number,
             revision.kind,
@@ -189,10 +215,10 @@ pub fn diff(changes: &[FieldChange], json: bool) {
         return emit(changes);
     }
     if changes.is_empty() {
-        println!("no differences");
+        say!("no differences");
     }
     for change in changes {
-        println!("== {}", change.field);
+        say!("== {}", change.field);
         let text: String = change
             .segments
             .iter()
@@ -202,7 +228,7 @@ pub fn diff(changes: &[FieldChange], json: bool) {
                 SegmentChange::Removed => format!("[-{}-]", segment.text),
             })
             .collect();
-        println!("{text}");
+        say!("{text}");
     }
 }
 
@@ -211,25 +237,86 @@ pub fn search(results: &SearchResults, newsroom: &Newsroom, json: bool) {
         return emit(results);
     }
     for hit in &results.hits {
-        println!("{}", summary_line(&hit.article, newsroom));
+        say!("{}", summary_line(&hit.article, newsroom));
         let snippet: String =
             hit.snippet.iter().map(|part| if part.hit { format!("[{}]", part.text) } else { part.text.clone() }).collect();
-        println!("        {snippet}");
+        say!("        {snippet}");
     }
-    println!("{} of {} matching articles", results.hits.len(), results.total);
+    say!("{} of {} matching articles", results.hits.len(), results.total);
 }
 
 pub fn health(health: &Health, repaired: bool, json: bool) {
     if json {
         return emit(&json!({ "ok": health.is_ok(), "health": health, "index_rebuilt": repaired }));
     }
-    println!("file integrity: {}", health.integrity.join("; "));
-    println!("{} articles, {} revisions", health.articles, health.revisions);
+    say!("file integrity: {}", health.integrity.join("; "));
+    say!("{} articles, {} revisions", health.articles, health.revisions);
     for problem in &health.unreadable_revisions {
-        println!("unreadable: {problem}");
+        say!("unreadable: {problem}");
     }
     if repaired {
-        println!("search index rebuilt");
+        say!("search index rebuilt");
     }
-    println!("{}", if health.is_ok() { "ok" } else { "PROBLEMS FOUND" });
+    say!("{}", if health.is_ok() { "ok" } else { "PROBLEMS FOUND" });
+}
+
+/// A progress bar on a terminal; hidden when output goes to a file or a pipe.
+pub fn progress(total: u64, unit: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    let template = format!("{{elapsed_precise}} [{{bar:40}}] {{pos}}/{{len}} {unit} ({{per_sec}}, {{eta}} left)");
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+pub fn filled(filled: &copydesk::synthetic::Filled, elapsed: std::time::Duration, json: bool) {
+    let per_second = filled.articles as f64 / elapsed.as_secs_f64().max(0.001);
+    if json {
+        return emit(&json!({ "filled": filled, "seconds": elapsed.as_secs_f64(), "articles_per_second": per_second }));
+    }
+    say!(
+        "{} articles ({} MB of text) and {} edits in {:.1} s, {:.0} articles/s",
+        filled.articles,
+        filled.text_bytes / 1_000_000,
+        filled.edits,
+        elapsed.as_secs_f64(),
+        per_second
+    );
+}
+
+/// Runs `work` with a progress bar on a terminal (never in JSON mode or when piped).
+pub fn with_progress<T>(total: usize, json: bool, work: impl FnOnce(&mut dyn FnMut(usize, usize)) -> T) -> T {
+    use std::io::IsTerminal;
+    if json || total < 2 || !std::io::stdout().is_terminal() {
+        return work(&mut |_, _| {});
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} articles  {per_sec}  eta {eta}") {
+        bar.set_style(style);
+    }
+    let result = work(&mut |done, _| bar.set_position(done as u64));
+    bar.finish_and_clear();
+    result
+}
+
+pub fn exported(report: &copydesk::export::ExportReport, json: bool) {
+    if json {
+        return emit(report);
+    }
+    for article in &report.articles {
+        if let Some(page) = article.files.first() {
+            println!("{:>6}  {:<9}  {}", article.id, article.status, page.display());
+        }
+    }
+    for file in &report.batch_files {
+        println!("        index      {}", file.display());
+    }
+    let count = report.articles.len();
+    let noun = if count == 1 { "article" } else { "articles" };
+    println!("exported {count} {noun} as {} into {}", report.format, report.folder.display());
 }

@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params, 
 use rusqlite_migration::{M, Migrations};
 
 use super::{Autosave, Commit, Health, Image, NewRevision, Store};
-use crate::article::{Article, ArticleId, ArticleSummary, Content, ImageRef};
+use crate::article::{Article, ArticleId, ArticleSummary, Content, ImageRef, Section};
 use crate::newsroom::Newsroom;
 use crate::revision::{self, Delta, Revision, RevisionKind, RevisionNo, SNAPSHOT_EVERY};
 use crate::search::{self, Filter, SearchHit, SearchResults, Terms};
@@ -46,6 +46,8 @@ impl SqliteStore {
             .map_err(not_a_library)?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
+        // Full-text inserts and big lists touch many pages; 32 MB of cache instead of 2 MB.
+        connection.pragma_update(None, "cache_size", -32_768)?;
         Self::migrate(&mut connection)?;
         Ok(SqliteStore { connection, path: path.to_path_buf() })
     }
@@ -123,18 +125,17 @@ fn article_from_row(row: &Row) -> rusqlite::Result<Article> {
     })
 }
 
-const SUMMARY_COLUMNS: &str = "a.id, a.status, a.section, a.headline, \
-     (SELECT group_concat(name, char(31)) FROM (SELECT name FROM article_bylines b WHERE b.article_id = a.id ORDER BY position)), \
+const SUMMARY_COLUMNS: &str = "a.id, a.status, a.section, a.headline, a.bylines, \
      a.first_published, a.last_modified, a.embargo, a.updated_at, a.head";
 
 fn summary_from_row(row: &Row) -> rusqlite::Result<ArticleSummary> {
-    let bylines: Option<String> = row.get(4)?;
+    let bylines: String = row.get(4)?;
     Ok(ArticleSummary {
         id: ArticleId(row.get(0)?),
         status: from_text::<Status>(row.get(1)?)?,
         section: row.get(2)?,
         headline: row.get(3)?,
-        bylines: bylines.map(|names| names.split('\u{1f}').map(String::from).collect()).unwrap_or_default(),
+        bylines: bylines.split('\u{1f}').filter(|name| !name.is_empty()).map(String::from).collect(),
         first_published: optional_instant(row.get(5)?)?,
         last_modified: optional_instant(row.get(6)?)?,
         embargo: optional_instant(row.get(7)?)?,
@@ -143,29 +144,36 @@ fn summary_from_row(row: &Row) -> rusqlite::Result<ArticleSummary> {
     })
 }
 
-/// The WHERE clause (over `articles a`) and its parameters for a filter.
-fn filter_clause(filter: &Filter) -> (String, Vec<Value>) {
+/// A facet value a filter asks for: (kind, value) in `article_facets`.
+fn facets(filter: &Filter) -> Vec<(&'static str, String)> {
+    let mut facets = Vec::new();
+    if let Some(byline) = filter.byline.as_deref().map(str::trim).filter(|byline| !byline.is_empty()) {
+        facets.push(("byline", byline.to_lowercase()));
+    }
+    if let Some(tag) = filter.tag.as_deref().map(str::trim).filter(|tag| !tag.is_empty()) {
+        facets.push(("tag", tag.to_string()));
+    }
+    if let Some(section) = filter.section.as_deref().map(|path| Section::parse(path).path()).filter(|path| !path.is_empty()) {
+        facets.push(("section", section));
+    }
+    facets
+}
+
+/// The WHERE clause (over `articles a`) and its parameters for a filter, leaving out the facet
+/// that drives the query when there is one.
+fn filter_clause(filter: &Filter, driving: Option<&(&'static str, String)>) -> (String, Vec<Value>) {
     let mut clauses: Vec<&str> = vec!["1"];
     let mut values: Vec<Value> = Vec::new();
     if let Some(status) = filter.status {
         clauses.push("a.status = ?");
         values.push(Value::Text(status.as_str().into()));
     }
-    if let Some(section) = filter.section.as_deref().map(|path| crate::article::Section::parse(path).path()) {
-        clauses.push("(a.section = ? OR a.section BETWEEN ? AND ?)");
-        let sub = format!("{section}{}", crate::article::Section::SEPARATOR);
-        values.push(Value::Text(section));
-        values.push(Value::Text(sub.clone()));
-        values.push(Value::Text(format!("{sub}\u{10FFFF}")));
-    }
-    if let Some(byline) = &filter.byline {
-        clauses.push("a.id IN (SELECT article_id FROM article_bylines WHERE name = ? OR email = ?)");
-        values.push(Value::Text(byline.trim().into()));
-        values.push(Value::Text(byline.trim().into()));
-    }
-    if let Some(tag) = &filter.tag {
-        clauses.push("a.id IN (SELECT article_id FROM article_tags WHERE tag = ?)");
-        values.push(Value::Text(tag.trim().into()));
+    for facet in facets(filter) {
+        if Some(&facet) != driving {
+            clauses.push("EXISTS (SELECT 1 FROM article_facets f WHERE f.article_id = a.id AND f.kind = ? AND f.value = ?)");
+            values.push(Value::Text(facet.0.into()));
+            values.push(Value::Text(facet.1));
+        }
     }
     let ranges = [
         ("a.first_published >= ?", filter.published_from),
@@ -186,27 +194,43 @@ fn page(filter: &Filter) -> (i64, i64) {
     (i64::from(filter.limit.unwrap_or(Filter::DEFAULT_LIMIT)), i64::from(filter.offset.unwrap_or(0)))
 }
 
-/// Writes everything derived from an article's content: the list columns' side tables and
-/// the search index.
-fn index_content(tx: &rusqlite::Transaction, id: ArticleId, content: &Content, replace: bool) -> Result<()> {
+/// Writes the list's facet rows of an article; they carry its updated_at, so every commit
+/// rewrites them.
+fn index_facets(tx: &rusqlite::Transaction, article: &Article, replace: bool) -> Result<()> {
     if replace {
-        tx.execute("DELETE FROM article_bylines WHERE article_id = ?", [id.0])?;
-        tx.execute("DELETE FROM article_tags WHERE article_id = ?", [id.0])?;
-        tx.execute("DELETE FROM search_index WHERE rowid = ?", [id.0])?;
+        tx.prepare_cached("DELETE FROM article_facets WHERE article_id = ?")?.execute([article.id.0])?;
     }
-    let mut byline = tx.prepare_cached("INSERT INTO article_bylines (article_id, position, name, email) VALUES (?, ?, ?, ?)")?;
-    for (position, b) in content.bylines.iter().enumerate() {
-        byline.execute(params![id.0, position as i64, b.name.trim(), b.email.trim()])?;
+    let content = &article.content;
+    let mut facets: Vec<(&str, String)> = Vec::new();
+    for depth in 1..=content.section.0.len() {
+        facets.push(("section", Section(content.section.0[..depth].to_vec()).path()));
     }
-    let mut tag = tx.prepare_cached("INSERT OR IGNORE INTO article_tags (article_id, tag) VALUES (?, ?)")?;
-    for t in &content.tags {
-        tag.execute(params![id.0, t.trim()])?;
+    for byline in &content.bylines {
+        facets.push(("byline", byline.name.trim().to_lowercase()));
+        facets.push(("byline", byline.email.trim().to_lowercase()));
+    }
+    for tag in &content.tags {
+        facets.push(("tag", tag.trim().to_string()));
+    }
+    let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO article_facets (kind, value, updated_at, article_id) VALUES (?, ?, ?, ?)")?;
+    for (kind, value) in facets.into_iter().filter(|(_, value)| !value.is_empty()) {
+        insert.execute(params![kind, value, micros(article.updated_at), article.id.0])?;
+    }
+    Ok(())
+}
+
+/// Writes an article's terms into the search indexes.
+fn index_text(tx: &rusqlite::Transaction, id: ArticleId, content: &Content, replace: bool) -> Result<()> {
+    if replace {
+        tx.prepare_cached("DELETE FROM search_index WHERE rowid = ?")?.execute([id.0])?;
+        tx.prepare_cached("DELETE FROM headline_index WHERE rowid = ?")?.execute([id.0])?;
     }
     let [headline, subheadlines, body, captions, people, tags] = search::document(content);
     tx.prepare_cached(
         "INSERT INTO search_index (rowid, headline, subheadlines, body, captions, people, tags) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )?
     .execute(params![id.0, headline, subheadlines, body, captions, people, tags])?;
+    tx.prepare_cached("INSERT INTO headline_index (rowid, headline) VALUES (?, ?)")?.execute(params![id.0, headline])?;
     Ok(())
 }
 
@@ -226,6 +250,7 @@ fn write_article_row(tx: &rusqlite::Transaction, article: &Article, insert: bool
         article.status.as_str(),
         article.content.section.path(),
         article.content.headline,
+        article.content.bylines.iter().map(|byline| byline.name.trim()).collect::<Vec<_>>().join("\u{1f}"),
         content,
         article.head.0,
         article.published_revision.map(|n| n.0),
@@ -241,15 +266,15 @@ fn write_article_row(tx: &rusqlite::Transaction, article: &Article, insert: bool
     ];
     if insert {
         tx.execute(
-            "INSERT INTO articles (status, section, headline, content, head, published_revision, first_published, \
+            "INSERT INTO articles (status, section, headline, bylines, content, head, published_revision, first_published, \
              last_modified, embargo, corrections, created_by, created_at, updated_at, scheduled_by, id) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0))",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0))",
             values,
         )?;
         Ok(ArticleId(tx.last_insert_rowid()))
     } else {
         tx.execute(
-            "UPDATE articles SET status = ?, section = ?, headline = ?, content = ?, head = ?, published_revision = ?, \
+            "UPDATE articles SET status = ?, section = ?, headline = ?, bylines = ?, content = ?, head = ?, published_revision = ?, \
              first_published = ?, last_modified = ?, embargo = ?, corrections = ?, created_by = ?, created_at = ?, \
              updated_at = ?, scheduled_by = ? WHERE id = ?",
             values,
@@ -324,15 +349,21 @@ impl Store for SqliteStore {
             .optional()?)
     }
 
-    fn insert_article(&mut self, commit: Commit) -> Result<Article> {
+    fn insert_articles(&mut self, commits: Vec<Commit>) -> Result<Vec<Article>> {
         let tx = self.connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        put_images(&tx, &commit.images)?;
-        let article = Article { head: RevisionNo::FIRST, ..commit.article };
-        let id = write_article_row(&tx, &article, true)?;
-        insert_revision(&tx, id, RevisionNo::FIRST, &commit.revision, article.status)?;
-        index_content(&tx, id, &article.content, false)?;
+        let mut inserted = Vec::with_capacity(commits.len());
+        for commit in commits {
+            put_images(&tx, &commit.images)?;
+            let article = Article { head: RevisionNo::FIRST, ..commit.article };
+            let id = write_article_row(&tx, &article, true)?;
+            insert_revision(&tx, id, RevisionNo::FIRST, &commit.revision, article.status)?;
+            let article = Article { id, ..article };
+            index_facets(&tx, &article, false)?;
+            index_text(&tx, id, &article.content, false)?;
+            inserted.push(article);
+        }
         tx.commit()?;
-        Ok(Article { id, ..article })
+        Ok(inserted)
     }
 
     fn commit(&mut self, commit: Commit) -> Result<Article> {
@@ -349,7 +380,7 @@ impl Store for SqliteStore {
         put_images(&tx, &commit.images)?;
         let new_text = revision::snapshot_text(&article.content);
         // The old head becomes a reverse delta from the new one, or a snapshot that cuts the chain.
-        let (payload_kind, payload) = if base.0 % SNAPSHOT_EVERY == 0 {
+        let (payload_kind, payload) = if base.0.is_multiple_of(SNAPSHOT_EVERY) {
             ("snapshot", old_text.clone())
         } else {
             let delta = Delta::between(&new_text, &old_text).encode();
@@ -359,8 +390,9 @@ impl Store for SqliteStore {
             .execute(params![payload_kind, payload, article.id.0, base.0])?;
         insert_revision(&tx, article.id, article.head, &commit.revision, article.status)?;
         write_article_row(&tx, &article, false)?;
+        index_facets(&tx, &article, true)?;
         if new_text != old_text {
-            index_content(&tx, article.id, &article.content, true)?;
+            index_text(&tx, article.id, &article.content, true)?;
         }
         tx.commit()?;
         Ok(article)
@@ -453,19 +485,32 @@ impl Store for SqliteStore {
     }
 
     fn list(&self, filter: &Filter) -> Result<Vec<ArticleSummary>> {
-        let (clause, mut values) = filter_clause(filter);
         let (limit, offset) = page(filter);
+        // A byline, tag or section drives the query from its facet index, newest first;
+        // otherwise the articles' own newest-first (or status) index does.
+        let driving = facets(filter).into_iter().next();
+        let (clause, mut values) = filter_clause(filter, driving.as_ref());
+        let sql = match &driving {
+            Some((kind, value)) => {
+                let mut all = vec![Value::Text((*kind).into()), Value::Text(value.clone())];
+                all.append(&mut values);
+                values = all;
+                format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM article_facets d JOIN articles a ON a.id = d.article_id \
+                     WHERE d.kind = ? AND d.value = ? AND {clause} ORDER BY d.updated_at DESC, d.article_id DESC LIMIT ? OFFSET ?"
+                )
+            }
+            None => format!("SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {clause} ORDER BY a.updated_at DESC, a.id DESC LIMIT ? OFFSET ?"),
+        };
         values.push(Value::Integer(limit));
         values.push(Value::Integer(offset));
-        let mut statement = self.connection.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {clause} ORDER BY a.updated_at DESC, a.id DESC LIMIT ? OFFSET ?"
-        ))?;
+        let mut statement = self.connection.prepare_cached(&sql)?;
         let summaries = statement.query_map(params_from_iter(values), summary_from_row)?.collect::<rusqlite::Result<_>>()?;
         Ok(summaries)
     }
 
     fn count(&self, filter: &Filter) -> Result<u64> {
-        let (clause, values) = filter_clause(filter);
+        let (clause, values) = filter_clause(filter, None);
         let count: i64 = self
             .connection
             .prepare_cached(&format!("SELECT count(*) FROM articles a WHERE {clause}"))?
@@ -478,30 +523,60 @@ impl Store for SqliteStore {
         if terms.is_empty() {
             return Err(Error::invalid(format!("the search {query:?}"), "type at least one word or number to look for"));
         }
-        let (clause, filter_values) = filter_clause(filter);
-        let mut values = vec![Value::Text(terms.match_expression())];
-        values.extend(filter_values);
-        let from = format!("FROM search_index s JOIN articles a ON a.id = s.rowid WHERE search_index MATCH ? AND {clause}");
-        let total: i64 = self
-            .connection
-            .prepare_cached(&format!("SELECT count(*) {from}"))?
-            .query_row(params_from_iter(values.iter()), |row| row.get(0))?;
-        let weights = search::COLUMNS.iter().map(|(_, weight)| weight.to_string()).collect::<Vec<_>>().join(", ");
+        let expression = terms.match_expression();
+        let (clause, filter_values) = filter_clause(filter, None);
         let (limit, offset) = page(filter);
-        values.push(Value::Integer(limit));
-        values.push(Value::Integer(offset));
-        let mut statement = self.connection.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS}, a.content {from} ORDER BY bm25(search_index, {weights}), a.updated_at DESC, a.id DESC LIMIT ? OFFSET ?"
-        ))?;
-        let rows = statement.query_map(params_from_iter(values), |row| {
-            Ok((summary_from_row(row)?, json::<Content>(&row.get::<_, String>(10)?)?))
-        })?;
-        let mut hits = Vec::new();
-        for row in rows {
-            let (article, content) = row?;
-            hits.push(SearchHit { snippet: search::snippet(&content, &terms.words, 80), article });
+        let with = |first: &[Value], rest: &[Value]| -> Vec<Value> { first.iter().chain(filter_values.iter()).chain(rest).cloned().collect() };
+        let matching = Value::Text(expression);
+
+        // Headline hits first: the small headline index finds them all cheaply.
+        let in_headline = format!("FROM headline_index h JOIN articles a ON a.id = h.rowid WHERE headline_index MATCH ? AND {clause}");
+        let headline_hits: i64 = self
+            .connection
+            .prepare_cached(&format!("SELECT count(*) {in_headline}"))?
+            .query_row(params_from_iter(with(std::slice::from_ref(&matching), &[])), |row| row.get(0))?;
+        // Then every other hit, newest first, streamed from the full index so a page costs
+        // about its own size however common the word is.
+        let elsewhere = format!(
+            "FROM search_index s JOIN articles a ON a.id = s.rowid WHERE search_index MATCH ? \
+             AND s.rowid NOT IN (SELECT rowid FROM headline_index WHERE headline_index MATCH ?) AND {clause}"
+        );
+        // Without a filter the count needs no article rows at all.
+        let counted = if clause == "1" {
+            "FROM search_index s WHERE search_index MATCH ? AND s.rowid NOT IN (SELECT rowid FROM headline_index WHERE headline_index MATCH ?)"
+                .to_string()
+        } else {
+            elsewhere.clone()
+        };
+        let other_hits: i64 = self
+            .connection
+            .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 {counted} LIMIT {})", search::COUNT_LIMIT))?
+            .query_row(params_from_iter(with(&[matching.clone(), matching.clone()], &[])), |row| row.get(0))?;
+
+        let read = |sql: String, values: Vec<Value>| -> Result<Vec<(ArticleSummary, Content)>> {
+            let mut statement = self.connection.prepare_cached(&sql)?;
+            let rows = statement
+                .query_map(params_from_iter(values), |row| Ok((summary_from_row(row)?, json::<Content>(&row.get::<_, String>(10)?)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        };
+        let mut rows = Vec::new();
+        if offset < headline_hits {
+            let values = with(std::slice::from_ref(&matching), &[Value::Integer(limit), Value::Integer(offset)]);
+            rows = read(format!("SELECT {SUMMARY_COLUMNS}, a.content {in_headline} ORDER BY h.rowid DESC LIMIT ? OFFSET ?"), values)?;
         }
-        Ok(SearchResults { total: total as u64, hits })
+        let still_wanted = limit - rows.len() as i64;
+        if still_wanted > 0 {
+            let skip = (offset - headline_hits).max(0);
+            let values = with(&[matching.clone(), matching.clone()], &[Value::Integer(still_wanted), Value::Integer(skip)]);
+            rows.extend(read(format!("SELECT {SUMMARY_COLUMNS}, a.content {elsewhere} ORDER BY s.rowid DESC LIMIT ? OFFSET ?"), values)?);
+        }
+        let hits = rows
+            .into_iter()
+            .map(|(article, content)| SearchHit { snippet: search::snippet(&content, &terms.words, 80), article })
+            .collect();
+        let exact = other_hits < search::COUNT_LIMIT;
+        Ok(SearchResults { total: (headline_hits + other_hits) as u64, exact, hits })
     }
 
     fn due_for_release(&self, now: Timestamp) -> Result<Vec<ArticleId>> {
@@ -572,19 +647,27 @@ impl Store for SqliteStore {
             }
         }
         if repair {
-            let tx = self.connection.transaction()?;
-            tx.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')", [])?;
-            let rows: Vec<(i64, String)> = tx
-                .prepare("SELECT id, content FROM articles")?
-                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            for (id, text) in rows {
-                let content = revision::content_from_snapshot(&text)?;
-                index_content(&tx, ArticleId(id), &content, true)?;
-            }
-            tx.commit()?;
+            self.rebuild_index()?;
         }
         Ok(health)
+    }
+
+    fn rebuild_index(&mut self) -> Result<()> {
+        let tx = self.connection.transaction()?;
+        tx.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')", [])?;
+        tx.execute("INSERT INTO headline_index (headline_index) VALUES ('delete-all')", [])?;
+        tx.execute("DELETE FROM article_facets", [])?;
+        {
+            let mut rows = tx.prepare(&format!("SELECT {ARTICLE_COLUMNS} FROM articles a"))?;
+            let mut rows = rows.query([])?;
+            while let Some(row) = rows.next()? {
+                let article = article_from_row(row)?;
+                index_facets(&tx, &article, false)?;
+                index_text(&tx, article.id, &article.content, false)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     fn backup(&self, path: &Path) -> Result<()> {

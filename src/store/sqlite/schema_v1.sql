@@ -29,6 +29,7 @@ CREATE TABLE articles (
     status             TEXT NOT NULL CHECK (status IN ('draft', 'submitted', 'scheduled', 'published', 'killed')),
     section            TEXT NOT NULL,
     headline           TEXT NOT NULL,
+    bylines            TEXT NOT NULL DEFAULT '',  -- the byline names, separated by U+001F
     content            TEXT NOT NULL,
     head               INTEGER NOT NULL,
     published_revision INTEGER,
@@ -44,27 +45,22 @@ CREATE TABLE articles (
 
 CREATE INDEX articles_newest ON articles (updated_at DESC, id DESC);
 CREATE INDEX articles_status_newest ON articles (status, updated_at DESC, id DESC);
-CREATE INDEX articles_section ON articles (section, updated_at DESC);
 CREATE INDEX articles_first_published ON articles (first_published);
 CREATE INDEX articles_last_modified ON articles (last_modified);
 CREATE INDEX articles_due ON articles (embargo) WHERE status = 'scheduled';
 
-CREATE TABLE article_bylines (
+-- What lists filter on besides status and dates, one row per value, carrying the article's
+-- updated_at so "newest first with this byline / tag / section" reads an index in order
+-- and stops after a page. kind: 'section' (every level of the path: 경제, 경제 > 경제일반),
+-- 'byline' (name and email), 'tag'.
+CREATE TABLE article_facets (
+    kind       TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
     article_id INTEGER NOT NULL REFERENCES articles (id),
-    position   INTEGER NOT NULL,
-    name       TEXT NOT NULL,
-    email      TEXT NOT NULL COLLATE NOCASE,
-    PRIMARY KEY (article_id, position)
+    PRIMARY KEY (kind, value, updated_at, article_id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX article_bylines_name ON article_bylines (name);
-CREATE INDEX article_bylines_email ON article_bylines (email);
-
-CREATE TABLE article_tags (
-    article_id INTEGER NOT NULL REFERENCES articles (id),
-    tag        TEXT NOT NULL,
-    PRIMARY KEY (tag, article_id)
-) STRICT, WITHOUT ROWID;
-CREATE INDEX article_tags_article ON article_tags (article_id);
+CREATE INDEX article_facets_article ON article_facets (article_id, kind, value);
 
 -- Every revision, immutable in content. The newest (payload_kind 'head') is the article's
 -- content column; each older one is a reverse delta from its successor, or every so often a
@@ -92,9 +88,16 @@ CREATE TABLE autosaves (
     PRIMARY KEY (article_id, user_id)
 ) STRICT;
 
--- Korean-aware full-text index over the newest content (see search.rs for the terms).
+-- Korean-aware full-text index over the newest content (see search.rs for the terms), and a
+-- small one of headlines alone, so headline hits can be ranked first without scanning every hit.
 CREATE VIRTUAL TABLE search_index USING fts5 (
     headline, subheadlines, body, captions, people, tags,
+    content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 0'
+);
+
+CREATE VIRTUAL TABLE headline_index USING fts5 (
+    headline,
     content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 0'
 );

@@ -109,7 +109,7 @@ export function mockBackend(): MockBackend {
         .map((e) => e.article)
         .filter((a) => a.content.body.includes(query) || a.content.headline.includes(query))
         .map((a) => ({ article: summary(a), snippet: [{ text: query, hit: true }] }));
-      return { total: hits.length, hits };
+      return { total: hits.length, exact: true, hits };
     },
     async article(id) {
       record('article', id);

@@ -15,6 +15,8 @@ export const list = $state({
   rows: [] as ArticleSummary[],
   snippets: {} as Record<number, SnippetPart[]>,
   total: 0,
+  /// False when a search stopped counting: `total` is then "at least".
+  exact: true,
   selected: 0,
   loading: false,
   error: '',
@@ -67,12 +69,14 @@ async function load(offset: number): Promise<void> {
       list.rows = offset ? [...list.rows, ...rows] : rows;
       list.snippets = offset ? { ...list.snippets, ...snippets } : snippets;
       list.total = results.total;
+      list.exact = results.exact;
     } else {
       const page = await backend().list(f);
       if (mine !== generation) return;
       list.rows = offset ? [...list.rows, ...page.articles] : page.articles;
       list.snippets = {};
       list.total = page.total;
+      list.exact = true;
     }
     if (!offset) list.selected = 0;
     list.error = '';

@@ -1,0 +1,183 @@
+//! The `copydesk` command as a newsroom script or a person at a terminal uses it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Cli {
+    folder: tempfile::TempDir,
+    library: PathBuf,
+}
+
+impl Cli {
+    fn new() -> Cli {
+        let folder = tempfile::tempdir().unwrap();
+        let library = folder.path().join("library.sqlite3");
+        let cli = Cli { folder, library };
+        cli.ok(&["init", "--outlet", "뉴스핌"]);
+        cli.ok(&["user", "add", "--name", "관리자", "--email", "admin@newspim.com", "--role", "admin"]);
+        cli.ok(&["--user", "admin@newspim.com", "user", "add", "--name", "김기랑", "--title", "기자", "--email", "rang@newspim.com", "--role", "reporter"]);
+        cli.ok(&["--user", "admin@newspim.com", "user", "add", "--name", "박데스크", "--title", "데스크", "--email", "desk@newspim.com", "--role", "editor"]);
+        cli
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_copydesk"));
+        command
+            .args(args)
+            .env("COPYDESK_LIBRARY", &self.library)
+            .env("COPYDESK_NOW", "2025-02-20T09:00:00+09:00")
+            .env_remove("COPYDESK_USER")
+            .env_remove("VISUAL");
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(output.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    fn fails(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(!output.status.success(), "{args:?} should fail");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        stderr
+    }
+
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&all)).unwrap()
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.folder.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+fn path(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn import_prints_each_new_id_and_show_gives_every_field() {
+    let cli = Cli::new();
+    let out = cli.ok(&["--user", "desk@newspim.com", "import", common::SEED_ARTICLE, common::SEED_ARTICLE]);
+    assert_eq!(out, "1\n2\n");
+    let shown = cli.json(&["show", "1"]);
+    assert_eq!(shown["content"]["headline"], "중진공-일본 CMIC, 한-일 바이오 중소기업 지원 맞손");
+    assert_eq!(shown["display"]["first_published"], "2025년02월20일 15:09");
+    assert_eq!(shown["display"]["lead_in"], "[세종=뉴스핌] 김기랑 기자 = ");
+    assert_eq!(shown["content"]["photos"].as_array().unwrap().len(), 2);
+    let text = cli.ok(&["show", "1"]);
+    for line in ["경제 > 경제일반", "기사입력 : 2025년02월20일 15:09", "최종수정 : 2025년02월20일 15:09", "[사진=중소벤처기업진흥공단] 2025.02.20 rang@newspim.com"] {
+        assert!(text.contains(line), "{line} missing from\n{text}");
+    }
+}
+
+#[test]
+fn one_bad_file_imports_nothing() {
+    let cli = Cli::new();
+    let bad = cli.write("bad.md", "---\nheadline: 제목\nauthor: 누구\n---\n본문\n");
+    let stderr = cli.fails(&["--user", "desk@newspim.com", "import", common::SEED_ARTICLE, path(&bad)]);
+    assert!(stderr.contains("bad.md:3: unknown field `author`"), "{stderr}");
+    assert_eq!(cli.json(&["list"])["total"], 0);
+}
+
+#[test]
+fn the_workflow_runs_from_the_command_line() {
+    let cli = Cli::new();
+    let draft = cli.write("draft.md", "---\nheadline: 엠바고 기사\nsection: 경제\nembargo: 2025-02-21T06:00:00+09:00\nbylines:\n  - name: 김기랑\n    title: 기자\n    email: rang@newspim.com\n---\n본문 첫 문단.\n");
+    assert_eq!(cli.ok(&["--user", "rang@newspim.com", "import", path(&draft)]), "1\n");
+    cli.ok(&["--user", "rang@newspim.com", "submit", "1"]);
+    let refused = cli.fails(&["--user", "rang@newspim.com", "publish", "1"]);
+    assert!(refused.contains("it is submitted and you are reporter. Only editors publish"), "{refused}");
+    let scheduled = cli.json(&["--user", "desk@newspim.com", "publish", "1"]);
+    assert_eq!(scheduled["status"], "scheduled");
+    assert!(cli.ok(&["release-due"]).contains("0 released"));
+    let released = cli.json(&["--now", "2025-02-21T06:00:30+09:00", "release-due"]);
+    assert_eq!(released[0]["status"], "published");
+    assert_eq!(released[0]["first_published"], "2025-02-20T21:00:00Z");
+    let corrected = cli.ok(&["--now", "2025-02-21T08:00:00+09:00", "--user", "desk@newspim.com", "correct", "1", "--note", "제목 정정"]);
+    assert!(corrected.contains("기사입력 2025년02월21일 06:00, 최종수정 2025년02월21일 08:00"), "{corrected}");
+    let history = cli.json(&["history", "1"]);
+    let kinds: Vec<&str> = history.as_array().unwrap().iter().map(|revision| revision["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, vec!["imported", "submitted", "scheduled", "released", "corrected"]);
+}
+
+#[test]
+fn edit_opens_the_editor_and_saves_a_revision() {
+    let cli = Cli::new();
+    cli.ok(&["--user", "desk@newspim.com", "import", common::SEED_ARTICLE]);
+    let output = cli
+        .command(&["--user", "desk@newspim.com", "edit", "1"])
+        .env("EDITOR", "sed -i 's/20여명이/30여명이/'")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(cli.json(&["show", "1"])["article"]["head"], 2);
+    let diff = cli.ok(&["diff", "1", "1", "2"]);
+    assert!(diff.contains("== body") && diff.contains("[-20여명이-]{+30여명이+}"), "{diff}");
+    let search = cli.ok(&["search", "30여명"]);
+    assert!(search.contains("1 of 1 matching articles"), "{search}");
+}
+
+#[test]
+fn an_edit_over_a_newer_revision_is_a_conflict_and_keeps_the_text() {
+    let cli = Cli::new();
+    cli.ok(&["--user", "desk@newspim.com", "import", common::SEED_ARTICLE]);
+    // While this editor is open, someone else saves the article from another terminal.
+    let binary = env!("CARGO_BIN_EXE_copydesk");
+    let editor = format!(
+        "EDITOR=\"sed -i s/맞손/협력/\" {binary} --user desk@newspim.com edit 1 >/dev/null && sed -i 's/20여명이/30여명이/'"
+    );
+    let output = cli.command(&["--user", "desk@newspim.com", "edit", "1"]).env("EDITOR", editor).output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("based on revision 1, the library already has revision 2"), "{stderr}");
+    let kept = stderr.split("your text is kept in ").nth(1).unwrap().lines().next().unwrap().trim();
+    assert!(std::fs::read_to_string(kept).unwrap().contains("30여명이"));
+    let shown = cli.json(&["show", "1"]);
+    assert_eq!(shown["article"]["head"], 2);
+    assert!(shown["content"]["body"].as_str().unwrap().contains("20여명이"), "the other save was not overwritten");
+}
+
+#[test]
+fn mistakes_get_clear_errors_not_panics() {
+    let cli = Cli::new();
+    assert!(cli.fails(&["--user", "nobody@newspim.com", "submit", "1"]).contains("no user with the email nobody@newspim.com"));
+    assert!(cli.fails(&["submit", "1"]).contains("pass --user EMAIL or set COPYDESK_USER"));
+    assert!(cli.fails(&["show", "abc"]).contains("give the number `copydesk list` shows"));
+    assert!(cli.fails(&["show", "99"]).contains("article 99 does not exist"));
+    assert!(cli.fails(&["list", "--status", "done"]).contains("use draft, submitted, scheduled, published or killed"));
+    assert!(cli.fails(&["list", "--published-from", "어제"]).contains("write it as 2025-02-20"));
+    assert!(cli.fails(&["--now", "noon", "list"]).contains("RFC 3339"));
+    assert!(cli.fails(&["search", "***"]).contains("type at least one word"));
+    let json = cli.run(&["--json", "show", "99"]);
+    let error: serde_json::Value = serde_json::from_slice(&json.stderr).unwrap();
+    assert_eq!(error["code"], "not_found");
+    let not_a_library = cli.write("notes.txt", &"메모 ".repeat(300));
+    let output = Command::new(env!("CARGO_BIN_EXE_copydesk")).args(["--library", path(&not_a_library), "list"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not a Copydesk library"));
+}
+
+#[test]
+fn check_and_backup_work_on_a_live_library() {
+    let cli = Cli::new();
+    cli.ok(&["--user", "desk@newspim.com", "import", common::SEED_ARTICLE]);
+    assert!(cli.ok(&["check"]).ends_with("ok\n"));
+    let copy = cli.folder.path().join("copy.sqlite3");
+    cli.ok(&["backup", path(&copy)]);
+    let listed = Command::new(env!("CARGO_BIN_EXE_copydesk")).args(["--library", path(&copy), "--json", "list"]).output().unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed["total"], 1);
+}

@@ -1,0 +1,82 @@
+//! Shared setup for the integration tests: a real library file in a temporary folder, the
+//! newsroom's three roles, a fixed clock and the seed article.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use copydesk::Library;
+use copydesk::article::{Byline, Content, Dateline, Section};
+use copydesk::clock::Clock;
+use copydesk::newsroom::Newsroom;
+use copydesk::user::{NewUser, Role, User};
+use jiff::Timestamp;
+
+pub const SEED_ARTICLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seed-article/article.md");
+
+pub fn at(rfc3339: &str) -> Timestamp {
+    rfc3339.parse().expect("test instants are valid")
+}
+
+pub struct Desk {
+    pub folder: tempfile::TempDir,
+    pub path: PathBuf,
+    pub library: Library,
+    pub reporter: User,
+    pub other_reporter: User,
+    pub editor: User,
+    pub admin: User,
+}
+
+impl Desk {
+    /// A new library at 2025-02-20 09:00 in Seoul, with 뉴스핌 as the outlet.
+    pub fn new() -> Desk {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let path = folder.path().join("library.sqlite3");
+        let mut library = Library::open(&path, Clock::Fixed(at("2025-02-20T09:00:00+09:00"))).expect("library opens");
+        let newsroom = Newsroom { outlet: "뉴스핌".into(), ..Newsroom::default() };
+        library.set_newsroom(None, &newsroom).expect("settings");
+        let mut add = |name: &str, email: &str, role: Role, admin: Option<&User>| {
+            library
+                .add_user(admin, NewUser { name: name.into(), title: "기자".into(), email: email.into(), role })
+                .expect("user added")
+        };
+        let admin = add("관리자", "admin@newspim.com", Role::Admin, None);
+        let reporter = add("김기랑", "rang@newspim.com", Role::Reporter, Some(&admin));
+        let other_reporter = add("이영종", "yjlee@newspim.com", Role::Reporter, Some(&admin));
+        let editor = add("박데스크", "desk@newspim.com", Role::Editor, Some(&admin));
+        Desk { folder, path, library, reporter, other_reporter, editor, admin }
+    }
+
+    pub fn set_now(&mut self, rfc3339: &str) {
+        self.library.set_clock(Clock::Fixed(at(rfc3339)));
+    }
+
+    pub fn reopen(&mut self) {
+        let clock = Clock::Fixed(self.library.now());
+        self.library = Library::open(&self.path, clock).expect("library reopens");
+    }
+
+    pub fn import_seed(&mut self) -> copydesk::article::Article {
+        let newsroom = self.library.newsroom().expect("settings");
+        let imported = copydesk::import::read_file(Path::new(SEED_ARTICLE), &newsroom).expect("seed parses");
+        let editor = self.editor.clone();
+        self.library.import(&editor, imported).expect("seed imports")
+    }
+
+    /// A draft by the reporter, ready to be submitted.
+    pub fn draft(&mut self, headline: &str, body: &str) -> copydesk::article::Article {
+        let reporter = self.reporter.clone();
+        self.library.create(&reporter, story(headline, body)).expect("draft created")
+    }
+}
+
+pub fn story(headline: &str, body: &str) -> Content {
+    Content {
+        section: Section::parse("경제 > 경제일반"),
+        headline: headline.into(),
+        dateline: Dateline { place: "세종".into(), outlet: "뉴스핌".into() },
+        bylines: vec![Byline { name: "김기랑".into(), title: "기자".into(), email: "rang@newspim.com".into() }],
+        body: body.into(),
+        ..Content::default()
+    }
+}
