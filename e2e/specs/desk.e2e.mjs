@@ -96,15 +96,19 @@ describe('a reporter and an editor in the Copydesk window', function () {
     await (await app.$$('photo-down'))[0].click();
     await app.until(async () => (await app.browser.$('.photo code').getText()) === 'photos/현장.png', 'the photos were not reordered');
     await app.$('tab-preview').click();
-    await app.until(async () => (await app.browser.$('.preview-page figure img').isExisting()), 'the preview shows no photo');
+    const srcdoc = () => app.browser.execute(() => document.querySelector('[data-testid="preview-frame"]').getAttribute('srcdoc') ?? '');
+    await app.until(async () => /<figure[\s\S]*photo:\/\/localhost\//.test(await srcdoc()), 'the preview shows no photo');
     const counts = await app.text('counts');
     assert.match(counts, /공백 포함 \d+자 · 공백 제외 \d+자 · 원고지 1매/);
     await app.browser.keys(['Control', 's']);
     await app.until(async () => (await app.text('save-state')).includes('판 2'), 'saving made no revision');
     await app.shot('02-editor');
-    const preview = await app.browser.execute(() => document.querySelector('.preview-page').innerHTML);
-    assert.match(preview, /\[세종=뉴스핌\] 김기랑 기자 = /);
-    assert.match(preview, /\[사진=중소벤처기업진흥공단\] 2025\.02\.20/);
+    // The preview is the export's own page render.
+    const preview = await srcdoc();
+    assert.match(preview, /\[세종=뉴스핌\]/);
+    assert.match(preview, /김기랑 기자/);
+    assert.match(preview, /\[사진=중소벤처기업진흥공단\]/);
+    assert.match(preview, /noindex/);
     await app.$('preview-phone').click();
     await app.shot('03-preview-phone');
   });
@@ -216,17 +220,27 @@ describe('a reporter and an editor in the Copydesk window', function () {
     assert.match(JSON.stringify(JSON.parse(cli(['--library', library, '--json', 'show', String(articleId)]))), /내가 고친 제목/);
   });
 
-  it('exports the article as Markdown and the file carries it', async () => {
+  it('exports the published page as HTML and the working copy as Markdown', async () => {
     await app.$('tab-export').click();
-    const target = path.join(work, 'export', 'article.md');
-    await typeInto('export-path', target);
+    const folder = path.join(work, 'export');
+    await typeInto('export-path', folder);
+    assert.equal(await app.$('export-preview').isSelected(), false, 'a published article exports for readers');
     await app.$('export-run').click();
     await app.$('export-done').waitForDisplayed();
-    const text = fs.readFileSync(target, 'utf8');
-    assert.match(text, /headline: 내가 고친 제목/);
-    assert.match(text, /first_published: 2025-02-20T15:09:00\+09:00/);
-    assert.ok(fs.existsSync(path.join(work, 'export', 'photos', 'signing-ceremony.jpg')));
+    const page = fs.readFileSync(path.join(folder, `${articleId}.html`), 'utf8');
+    assert.match(page, new RegExp(`${HEADLINE} \\(종합\\)`), 'the page shows the published (corrected) revision');
+    assert.match(page, /2025-02-20T15:09:00\+09:00/);
+    assert.match(page, /제목에 종합 표시 추가/);
+    assert.doesNotMatch(page, /내가 고친 제목/, 'a later unpublished save stays out of the page');
+    assert.ok(fs.readdirSync(path.join(folder, 'media')).length >= 1, 'the photos are beside the page');
     await app.shot('10-export');
+    await app.$('export-markdown').click();
+    await app.$('export-run').click();
+    const markdown = path.join(folder, String(articleId), 'article.md');
+    await app.until(async () => fs.existsSync(markdown), 'no Markdown file');
+    const text = fs.readFileSync(markdown, 'utf8');
+    assert.match(text, /first_published: 2025-02-20T15:09:00\+09:00/);
+    assert.ok(fs.existsSync(path.join(folder, String(articleId), 'photos', 'signing-ceremony.jpg')));
   });
 
   it('offers the typed text back after the app is killed', async () => {

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use copydesk::article::{Article, ArticleId, Content, Length, Photo};
+use copydesk::export::Format;
 use copydesk::newsroom::Newsroom;
 use copydesk::revision::{FieldChange, Revision, RevisionNo};
 use copydesk::search::{Filter, SearchResults};
@@ -25,7 +26,7 @@ fn export_bindings() {
     }
     export!(
         IpcError, Session, ListPage, ActionState, ArticleView, Preview, ChangeInput, Exported, Article, ArticleId, Content,
-        Length, Photo, Newsroom, FieldChange, Revision, RevisionNo, Filter, SearchResults, NewUser, User, Action, Status
+        Length, Photo, Newsroom, FieldChange, Revision, RevisionNo, Filter, SearchResults, NewUser, User, Action, Status, Format
     );
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()

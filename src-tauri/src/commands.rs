@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 
 use copydesk::article::{Article, ArticleId, Content, Photo};
+use copydesk::export::{ExportOptions, Format};
+use copydesk::render::{Related, Resources};
 use copydesk::newsroom::Newsroom;
 use copydesk::revision::{FieldChange, Revision, RevisionNo};
 use copydesk::search::{Filter, SearchResults};
@@ -207,10 +209,24 @@ pub async fn add_photo(state: State<'_, AppState>, request: Request<'_>) -> Repl
     })
 }
 
+/// The page as the export would render it, from the text being edited.
 #[tauri::command]
-pub async fn preview(state: State<'_, AppState>, content: Content) -> Reply<Preview> {
-    let newsroom = state.with(|desk| Ok(desk.library()?.newsroom()?))?;
-    Ok(crate::preview::preview(&content, &newsroom))
+pub async fn preview(state: State<'_, AppState>, id: ArticleId, content: Content) -> Reply<Preview> {
+    let (article, newsroom, resources) = state.with(|desk| {
+        let library = desk.library()?;
+        let mut resources = Resources::default();
+        for photo in &content.photos {
+            resources.photo_srcs.insert(photo.image.clone(), crate::photos::url(&photo.image));
+        }
+        for related in &content.related {
+            if let Ok(other) = library.article(*related) {
+                let entry = Related { id: other.id, headline: other.content.headline.clone(), first_published: other.first_published };
+                resources.related.insert(other.id, entry);
+            }
+        }
+        Ok((library.article(id)?, library.newsroom()?, resources))
+    })?;
+    crate::preview::preview(&article, &content, &newsroom, &resources)
 }
 
 /// A civil date-time typed in the newsroom's zone (`2025-02-20T15:09`) as an instant.
@@ -234,30 +250,17 @@ pub async fn to_local(state: State<'_, AppState>, instant: String) -> Reply<Stri
     Ok(at.to_zoned_datetime(newsroom.zone()?).strftime("%Y-%m-%dT%H:%M").to_string())
 }
 
-/// Writes the article as Markdown with front matter (the format `import` reads) and its photos
-/// beside it.
+/// Exports one article into `folder` in `format` (an HTML page with its photos beside it, or
+/// self-contained; ninjs; Markdown). `preview` marks a page of an unpublished article as such.
 #[tauri::command]
-pub async fn export_markdown(state: State<'_, AppState>, id: ArticleId, path: String) -> Reply<Exported> {
+pub async fn export(state: State<'_, AppState>, id: ArticleId, folder: String, format: Format, self_contained: bool, preview: bool) -> Reply<Exported> {
     state.with(|desk| {
-        let library = desk.library()?;
-        let article = library.article(id)?;
-        let newsroom = library.newsroom()?;
-        let text = copydesk::export::markdown::document(&article, &article.content, &newsroom);
-        let path = PathBuf::from(path);
-        let io = |path: &std::path::Path, error: std::io::Error| IpcError::new("io", format!("{}: {error}", path.display()));
-        let folder = path.parent().map(PathBuf::from).unwrap_or_default();
-        std::fs::create_dir_all(&folder).map_err(|error| io(&folder, error))?;
-        std::fs::write(&path, text).map_err(|error| io(&path, error))?;
-        let mut files = vec![path.display().to_string()];
-        for photo in &article.content.photos {
-            let target = folder.join(&photo.file);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(|error| io(parent, error))?;
-            }
-            std::fs::write(&target, library.image(&photo.image)?.bytes).map_err(|error| io(&target, error))?;
-            files.push(target.display().to_string());
-        }
-        Ok(Exported { path: path.display().to_string(), files })
+        let options = ExportOptions { format, preview, self_contained, ..ExportOptions::default() };
+        let folder = PathBuf::from(folder);
+        let report = copydesk::export::export(desk.library()?, &[id], &folder, &options, &mut |_, _| {})?;
+        let files: Vec<String> = report.articles.iter().flat_map(|article| &article.files).map(|path| path.display().to_string()).collect();
+        let path = files.first().cloned().unwrap_or_else(|| folder.display().to_string());
+        Ok(Exported { path, files })
     })
 }
 

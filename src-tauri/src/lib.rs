@@ -72,7 +72,7 @@ pub fn run() {
             commands::preview,
             commands::to_instant,
             commands::to_local,
-            commands::export_markdown,
+            commands::export,
             commands::open_path,
         ])
         .run(tauri::generate_context!())

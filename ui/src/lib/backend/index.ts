@@ -9,6 +9,7 @@ import type {
   Content,
   Exported,
   FieldChange,
+  Format,
   Filter,
   IpcError,
   ListPage,
@@ -54,14 +55,14 @@ export interface Backend {
   restore(id: ArticleId, number: RevisionNo, base: RevisionNo | null): Promise<Article>;
   releaseDue(): Promise<ArticleId[]>;
   addPhoto(name: string, bytes: Uint8Array): Promise<Photo>;
-  preview(content: Content): Promise<Preview>;
+  preview(id: ArticleId, content: Content): Promise<Preview>;
   toInstant(local: string): Promise<string>;
   toLocal(instant: string): Promise<string>;
-  exportMarkdown(id: ArticleId, path: string): Promise<Exported>;
+  exportArticle(id: ArticleId, folder: string, format: Format, selfContained: boolean, preview: boolean): Promise<Exported>;
   openPath(path: string): Promise<void>;
   /// Native file dialogs; `null` when the user cancels.
   pickLibrary(mode: 'open' | 'create'): Promise<string | null>;
-  pickExportPath(defaultPath: string): Promise<string | null>;
+  pickExportFolder(defaultPath: string): Promise<string | null>;
   /// Scheduled articles the running app released; returns an unsubscribe function.
   onReleased(handler: (ids: ArticleId[]) => void): () => void;
 }

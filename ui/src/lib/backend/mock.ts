@@ -189,7 +189,7 @@ export function mockBackend(): MockBackend {
       record('addPhoto', name);
       return { file: `photos/${name}`, image: 'abc', media_type: 'image/png', width: 10, height: 10, caption: '', credit: '', date: null, email: '', alt: '' };
     },
-    async preview(content) {
+    async preview(_id, content) {
       const chars = [...content.body.replace(/[\r\n]/g, '')].length;
       return {
         html: `<h1>${content.headline}</h1>`,
@@ -203,8 +203,9 @@ export function mockBackend(): MockBackend {
     async toLocal(instant) {
       return instant.slice(0, 16);
     },
-    async exportMarkdown(id, path) {
-      record('exportMarkdown', id, path);
+    async exportArticle(id, folder, format, selfContained, preview) {
+      record('exportArticle', id, folder, format, selfContained, preview);
+      const path = `${folder}/${id}.${format === 'html' ? 'html' : format === 'ninjs' ? 'json' : 'md'}`;
       return { path, files: [path] };
     },
     async openPath(path) {
@@ -213,7 +214,7 @@ export function mockBackend(): MockBackend {
     async pickLibrary() {
       return null;
     },
-    async pickExportPath(defaultPath) {
+    async pickExportFolder(defaultPath) {
       return defaultPath;
     },
     onReleased(handler) {

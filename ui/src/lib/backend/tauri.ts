@@ -47,10 +47,10 @@ export const tauriBackend: Backend = {
       throw new BackendError({ code: ipc?.code ?? 'internal', message: ipc?.message ?? String(error) });
     }
   },
-  preview: (content) => call('preview', { content }),
+  preview: (id, content) => call('preview', { id, content }),
   toInstant: (local) => call('to_instant', { local }),
   toLocal: (instant) => call('to_local', { instant }),
-  exportMarkdown: (id, path) => call('export_markdown', { id, path }),
+  exportArticle: (id, folder, format, selfContained, preview) => call('export', { id, folder, format, selfContained, preview }),
   openPath: (path) => call('open_path', { path }),
   pickLibrary: async (mode) => {
     const picked =
@@ -59,8 +59,8 @@ export const tauriBackend: Backend = {
         : await save({ filters: libraryFilter, defaultPath: 'library.sqlite3' });
     return typeof picked === 'string' ? picked : null;
   },
-  pickExportPath: async (defaultPath) => {
-    const picked = await save({ defaultPath, filters: [{ name: 'Markdown', extensions: ['md'] }] });
+  pickExportFolder: async (defaultPath) => {
+    const picked = await open({ directory: true, multiple: false, defaultPath });
     return typeof picked === 'string' ? picked : null;
   },
   onReleased: (handler) => {

@@ -14,6 +14,7 @@ export type { Dateline } from './Dateline';
 export type { Exported } from './Exported';
 export type { FieldChange } from './FieldChange';
 export type { Filter } from './Filter';
+export type { Format } from './Format';
 export type { ImageRef } from './ImageRef';
 export type { IpcError } from './IpcError';
 export type { Length } from './Length';

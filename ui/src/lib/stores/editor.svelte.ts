@@ -91,8 +91,8 @@ async function refreshPreview(): Promise<void> {
   try {
     do {
       previewAgain = false;
-      if (!editor.draft) break;
-      editor.preview = await backend().preview(clone(editor.draft));
+      if (!editor.draft || !editor.view) break;
+      editor.preview = await backend().preview(editor.view.article.id, clone(editor.draft));
     } while (previewAgain);
   } catch (error) {
     editor.error = errorMessage(error);
