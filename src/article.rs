@@ -12,8 +12,9 @@ use crate::user::UserId;
 use crate::workflow::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
-pub struct ArticleId(pub i64);
+pub struct ArticleId(#[cfg_attr(feature = "ts", ts(type = "number"))] pub i64);
 
 impl fmt::Display for ArticleId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -32,6 +33,7 @@ impl std::str::FromStr for ArticleId {
 
 /// Where the article sits on the site, outermost first: `경제 > 경제일반`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct Section(pub Vec<String>);
 
@@ -58,6 +60,7 @@ impl Section {
 
 /// `[세종=뉴스핌]`: where the story was filed and by which outlet.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Dateline {
     pub place: String,
@@ -77,6 +80,7 @@ impl Dateline {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Byline {
     pub name: String,
@@ -95,6 +99,7 @@ impl Byline {
 /// The SHA-256 of an image's bytes, in hex: photos are stored once per library however many
 /// revisions or articles use them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct ImageRef(pub String);
 
@@ -107,6 +112,7 @@ impl ImageRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Photo {
     /// The name the body refers to in `![alt](file)`, such as `photos/signing-ceremony.jpg`.
     pub file: String,
@@ -120,6 +126,7 @@ pub struct Photo {
     #[serde(default)]
     pub credit: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub date: Option<Date>,
     /// The sign-off under the caption, usually the reporter's email.
     #[serde(default)]
@@ -130,6 +137,7 @@ pub struct Photo {
 
 /// Everything a reporter writes. A revision is a snapshot of this.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Content {
     pub section: Section,
@@ -144,6 +152,7 @@ pub struct Content {
     pub tags: Vec<String>,
     pub related: Vec<ArticleId>,
     /// The article must not appear before this instant.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub embargo: Option<Timestamp>,
 }
 
@@ -212,7 +221,9 @@ fn plausible_email(text: &str) -> bool {
 
 /// A correction published after the article went out, shown to readers with its note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Correction {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub at: Timestamp,
     pub note: String,
     pub by: String,
@@ -221,6 +232,7 @@ pub struct Correction {
 
 /// An article as the library holds it now: its newest content and where the workflow has it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Article {
     pub id: ArticleId,
     pub status: Status,
@@ -230,12 +242,16 @@ pub struct Article {
     /// The revision readers see (or will see, when scheduled); later saves wait for a correction.
     pub published_revision: Option<RevisionNo>,
     /// 기사입력: set by the first publication, never changed afterwards.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub first_published: Option<Timestamp>,
     /// 최종수정: the latest published revision's instant.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub last_modified: Option<Timestamp>,
     pub corrections: Vec<Correction>,
     pub created_by: UserId,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub created_at: Timestamp,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub updated_at: Timestamp,
     /// Who scheduled it, so the release is recorded in their name.
     pub scheduled_by: Option<UserId>,
@@ -243,15 +259,20 @@ pub struct Article {
 
 /// One row of the article list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ArticleSummary {
     pub id: ArticleId,
     pub status: Status,
     pub section: String,
     pub headline: String,
     pub bylines: Vec<String>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub first_published: Option<Timestamp>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub last_modified: Option<Timestamp>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub embargo: Option<Timestamp>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub updated_at: Timestamp,
     pub head: RevisionNo,
 }
@@ -259,6 +280,7 @@ pub struct ArticleSummary {
 /// Characters with and without spaces, and 200-character manuscript pages (원고지 매수), the
 /// way Korean desks measure length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Length {
     pub with_spaces: usize,
     pub without_spaces: usize,

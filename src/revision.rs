@@ -13,6 +13,7 @@ use crate::user::UserId;
 use crate::workflow::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct RevisionNo(pub u32);
 
@@ -41,7 +42,9 @@ impl std::str::FromStr for RevisionNo {
 
 /// What made a revision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", ts(rename_all = "lowercase"))]
 pub enum RevisionKind {
     Created,
     Imported,
@@ -100,11 +103,13 @@ impl fmt::Display for RevisionKind {
 
 /// Who made a revision, when, why, and the state it left the article in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Revision {
     pub number: RevisionNo,
     pub kind: RevisionKind,
     pub author: UserId,
     pub author_name: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub at: Timestamp,
     pub note: Option<String>,
     pub status: Status,
@@ -218,13 +223,16 @@ impl Delta {
 
 /// A piece of a word-level diff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Segment {
     pub change: SegmentChange,
     pub text: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", ts(rename_all = "lowercase"))]
 pub enum SegmentChange {
     Same,
     Added,
@@ -251,6 +259,7 @@ pub fn word_diff(old: &str, new: &str) -> Vec<Segment> {
 
 /// One field that differs between two revisions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldChange {
     pub field: &'static str,
     pub before: String,

@@ -151,6 +151,7 @@ impl Terms {
 
 /// Which articles a list or search shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Filter {
     pub status: Option<Status>,
@@ -160,10 +161,14 @@ pub struct Filter {
     pub byline: Option<String>,
     pub tag: Option<String>,
     /// 기사입력 within [from, to).
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub published_from: Option<Timestamp>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub published_to: Option<Timestamp>,
     /// 최종수정 within [from, to).
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub modified_from: Option<Timestamp>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub modified_to: Option<Timestamp>,
     pub limit: Option<u32>,
     pub offset: Option<u32>,
@@ -174,6 +179,7 @@ impl Filter {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchHit {
     pub article: ArticleSummary,
     /// Text around the first match, with the matching words marked.
@@ -181,6 +187,7 @@ pub struct SearchHit {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SnippetPart {
     pub text: String,
     pub hit: bool,
@@ -190,8 +197,10 @@ pub struct SnippetPart {
 pub const COUNT_LIMIT: i64 = 1_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchResults {
     /// Matching articles; at least this many when `exact` is false.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub total: u64,
     pub exact: bool,
     /// Headline hits first, then the rest; each group newest first.

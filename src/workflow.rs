@@ -18,7 +18,9 @@ use crate::revision::RevisionKind;
 use crate::user::{Role, User};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", ts(rename_all = "lowercase"))]
 pub enum Status {
     Draft,
     /// Sent to the desk (송고).
@@ -63,7 +65,9 @@ impl std::str::FromStr for Status {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", ts(rename_all = "lowercase"))]
 pub enum Action {
     Edit,
     Submit,
@@ -94,6 +98,7 @@ impl fmt::Display for Action {
 
 /// Why an action was refused: the state, the role and the rule, in the user's terms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[error("cannot {action} this article: it is {status} and you are {role}. {rule}")]
 pub struct Refusal {
     pub action: Action,

@@ -24,7 +24,9 @@ use crate::workflow::{self, Status};
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", ts(rename_all = "lowercase"))]
 pub enum Format {
     #[default]
     Html,

@@ -47,11 +47,13 @@ pub struct Commit {
 
 /// The working copy kept between explicit saves.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Autosave {
     pub article: ArticleId,
     pub user: UserId,
     pub base: RevisionNo,
     pub content: Content,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub saved_at: Timestamp,
 }
 

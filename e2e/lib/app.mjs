@@ -1,0 +1,165 @@
+// Starts the real Copydesk window through tauri-driver (which starts WebKitWebDriver and the
+// app) with its own HOME, config folder, library file and clock, and drives it with
+// WebdriverIO. Needs DISPLAY (run under xvfb-run).
+import { spawn, execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { remote } from 'webdriverio';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = process.env.COPYDESK_APP_BIN ?? path.join(ROOT, 'target/debug/copydesk-app');
+export const CLI = process.env.COPYDESK_CLI_BIN ?? path.join(ROOT, 'target/debug/copydesk');
+export const SHOTS = path.join(ROOT, 'docs/screenshots');
+
+function tauriDriver() {
+  const local = path.join(process.env.CARGO_HOME ?? path.join(process.env.HOME ?? '/root', '.cargo'), 'bin/tauri-driver');
+  if (fs.existsSync(local)) return local;
+  return execFileSync('sh', ['-c', 'command -v tauri-driver'], { encoding: 'utf8' }).trim();
+}
+
+async function waitForPort(port, timeout = 20000) {
+  const until = Date.now() + timeout;
+  while (Date.now() < until) {
+    const open = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on ${port}`);
+}
+
+/** Every process started (directly or not) by `pid`, found through /proc. */
+function descendants(pid) {
+  const children = new Map();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const found = [];
+  const walk = (p) => (children.get(p) ?? []).forEach((c) => (found.push(c), walk(c)));
+  walk(pid);
+  return found;
+}
+
+function comm(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+function pssOf(pid) {
+  try {
+    const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Launches the app as one person on one desktop.
+ * @param {{ home: string, library: string, now?: string }} options
+ */
+export async function launch({ home, library, now, application = BIN }) {
+  fs.mkdirSync(home, { recursive: true });
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local/share'),
+    COPYDESK_LIBRARY: library,
+    COPYDESK_RELEASE_SECONDS: '1',
+  };
+  if (now) env.COPYDESK_NOW = now;
+  else delete env.COPYDESK_NOW;
+  const driver = spawn(tauriDriver(), [], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  await waitForPort(4444);
+  const browser = await remote({
+    hostname: '127.0.0.1',
+    port: 4444,
+    logLevel: 'error',
+    capabilities: {
+      browserName: 'wry',
+      'tauri:options': { application },
+      'wdio:enforceWebDriverClassic': true,
+    },
+  });
+  const app = {
+    browser,
+    /** Closes the window the way a user quits. */
+    async stop() {
+      try {
+        await browser.deleteSession();
+      } catch {
+        // already gone
+      }
+      driver.kill();
+      await once(driver, 'exit').catch(() => {});
+      await new Promise((r) => setTimeout(r, 300));
+    },
+    /** Kills the app process without warning, like a crash or a power cut. */
+    async crash() {
+      for (const pid of descendants(driver.pid)) {
+        try {
+          if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim().startsWith('copydesk-app')) process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
+      await app.stop();
+    },
+    /** PSS in kB summed over the app and every process it started (WebKit's web and network processes). */
+    pss() {
+      const app = descendants(driver.pid).find((pid) => comm(pid).startsWith('copydesk-app'));
+      if (!app) return { kb: 0, processes: [] };
+      const processes = [app, ...descendants(app)].map((pid) => ({ pid, name: comm(pid), kb: pssOf(pid) }));
+      return { kb: processes.reduce((sum, p) => sum + p.kb, 0), processes };
+    },
+    /** When the app process was started, in ms since the epoch (10 ms resolution, from /proc). */
+    startedAt() {
+      const app = descendants(driver.pid).find((pid) => comm(pid).startsWith('copydesk-app'));
+      if (!app) return null;
+      const stat = fs.readFileSync(`/proc/${app}/stat`, 'utf8');
+      const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+      const boot = Number(/^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))[1]);
+      return boot * 1000 + (ticks * 1000) / 100;
+    },
+    $: (testid) => browser.$(`[data-testid="${testid}"]`),
+    $$: (testid) => browser.$$(`[data-testid="${testid}"]`),
+    async shot(name, dir = SHOTS) {
+      fs.mkdirSync(dir, { recursive: true });
+      await new Promise((r) => setTimeout(r, 300));
+      await browser.saveScreenshot(path.join(dir, `${name}.png`));
+    },
+    async text(testid) {
+      return (await browser.$(`[data-testid="${testid}"]`).getText()).trim();
+    },
+    async until(check, message, timeout = 15000) {
+      await browser.waitUntil(check, { timeout, interval: 200, timeoutMsg: message });
+    },
+  };
+  await app.until(async () => (await browser.$('main').isExisting()), 'the window never showed the app');
+  return app;
+}
+
+/** Runs the copydesk CLI on the test library. */
+export function cli(args, env = {}) {
+  return execFileSync(CLI, args, { encoding: 'utf8', env: { ...process.env, ...env } });
+}

@@ -1,0 +1,272 @@
+//! One Tauri command per user action, each calling one core function on the open library.
+//! Arguments and results are core types or `dto` shapes; failures are `IpcError`.
+
+use std::path::PathBuf;
+
+use copydesk::article::{Article, ArticleId, Content, Photo};
+use copydesk::export::{ExportOptions, Format};
+use copydesk::render::{Related, Resources};
+use copydesk::newsroom::Newsroom;
+use copydesk::revision::{FieldChange, Revision, RevisionNo};
+use copydesk::search::{Filter, SearchResults};
+use copydesk::user::{NewUser, User};
+use tauri::State;
+use tauri::ipc::{InvokeBody, Request};
+
+use crate::AppState;
+use crate::dto::{ActionState, ArticleView, ChangeInput, Exported, IpcError, ListPage, Preview, Session};
+
+type Reply<T> = Result<T, IpcError>;
+
+#[tauri::command]
+pub async fn session(state: State<'_, AppState>) -> Reply<Session> {
+    state.with(|desk| {
+        let library = desk.path.display().to_string();
+        let email = desk.config.email.clone();
+        let language = desk.config.language.clone();
+        let lib = desk.library()?;
+        let user = email.as_deref().and_then(|email| lib.user(Some(email)).ok());
+        Ok(Session { library, user, users: lib.users()?, newsroom: lib.newsroom()?, now: lib.now().to_string(), language })
+    })
+}
+
+/// Opens a library file, creating it when it does not exist, and remembers it.
+#[tauri::command]
+pub async fn open_library(state: State<'_, AppState>, path: String) -> Reply<()> {
+    state.with(|desk| {
+        let path = PathBuf::from(path);
+        desk.open(&path)?;
+        desk.remember(|config| config.library = Some(path))
+    })
+}
+
+/// First run: adds the user's profile to the library and signs in as it.
+#[tauri::command]
+pub async fn setup_profile(state: State<'_, AppState>, user: NewUser) -> Reply<User> {
+    state.with(|desk| {
+        let actor = desk.actor().ok();
+        let added = desk.library()?.add_user(actor.as_ref(), user)?;
+        let email = added.email.clone();
+        desk.remember(|config| config.email = Some(email))?;
+        Ok(added)
+    })
+}
+
+/// Signs in as a person already in the library.
+#[tauri::command]
+pub async fn sign_in(state: State<'_, AppState>, email: String) -> Reply<User> {
+    state.with(|desk| {
+        let user = desk.library()?.user(Some(&email))?;
+        desk.remember(|config| config.email = Some(user.email.clone()))?;
+        Ok(user)
+    })
+}
+
+#[tauri::command]
+pub async fn set_newsroom(state: State<'_, AppState>, newsroom: Newsroom) -> Reply<Newsroom> {
+    state.with(|desk| {
+        let actor = desk.actor().ok();
+        let library = desk.library()?;
+        library.set_newsroom(actor.as_ref(), &newsroom)?;
+        Ok(library.newsroom()?)
+    })
+}
+
+#[tauri::command]
+pub async fn set_language(state: State<'_, AppState>, language: String) -> Reply<()> {
+    state.with(|desk| desk.remember(|config| config.language = Some(language)))
+}
+
+#[tauri::command]
+pub async fn list(state: State<'_, AppState>, filter: Filter) -> Reply<ListPage> {
+    state.with(|desk| {
+        let library = desk.library()?;
+        Ok(ListPage { total: library.count(&filter)?, articles: library.list(&filter)? })
+    })
+}
+
+#[tauri::command]
+pub async fn search(state: State<'_, AppState>, query: String, filter: Filter) -> Reply<SearchResults> {
+    state.with(|desk| Ok(desk.library()?.search(&query, &filter)?))
+}
+
+/// An article with what the signed-in user may do to it and any unsaved text to recover.
+#[tauri::command]
+pub async fn article(state: State<'_, AppState>, id: ArticleId) -> Reply<ArticleView> {
+    state.with(|desk| {
+        let actor = desk.actor()?;
+        let library = desk.library()?;
+        let article = library.article(id)?;
+        let actions = library
+            .available_actions(&actor, &article)
+            .into_iter()
+            .map(|(action, verdict)| ActionState {
+                action,
+                allowed: verdict.is_ok(),
+                reason: verdict.err().map(|refusal| refusal.to_string()),
+            })
+            .collect();
+        let recovered = library.recovered(&actor, id)?;
+        let newsroom = library.newsroom()?;
+        Ok(ArticleView {
+            first_published: article.first_published.map(|at| newsroom.display(at)),
+            last_modified: article.last_modified.map(|at| newsroom.display(at)),
+            article,
+            actions,
+            recovered,
+        })
+    })
+}
+
+#[tauri::command]
+pub async fn create(state: State<'_, AppState>, content: Content) -> Reply<Article> {
+    state.with(|desk| {
+        let actor = desk.actor()?;
+        Ok(desk.library()?.create(&actor, content)?)
+    })
+}
+
+#[tauri::command]
+pub async fn save(state: State<'_, AppState>, id: ArticleId, base: RevisionNo, content: Content) -> Reply<Article> {
+    state.with(|desk| {
+        let actor = desk.actor()?;
+        Ok(desk.library()?.save(&actor, id, base, content)?)
+    })
+}
+
+#[tauri::command]
+pub async fn autosave(state: State<'_, AppState>, id: ArticleId, base: RevisionNo, content: Content) -> Reply<()> {
+    state.with(|desk| {
+        let actor = desk.actor()?;
+        Ok(desk.library()?.autosave(&actor, id, base, content)?)
+    })
+}
+
+#[tauri::command]
+pub async fn discard_recovered(state: State<'_, AppState>, id: ArticleId) -> Reply<()> {
+    state.with(|desk| {
+        let actor = desk.actor()?;
+        Ok(desk.library()?.discard_recovered(&actor, id)?)
+    })
+}
+
+macro_rules! workflow_command {
+    ($($name:ident),*) => {$(
+        #[tauri::command]
+        pub async fn $name(state: State<'_, AppState>, id: ArticleId, change: ChangeInput) -> Reply<Article> {
+            state.with(|desk| {
+                let actor = desk.actor()?;
+                Ok(desk.library()?.$name(&actor, id, change.into())?)
+            })
+        }
+    )*};
+}
+
+workflow_command!(submit, return_to_reporter, publish, correct, kill);
+
+#[tauri::command]
+pub async fn revisions(state: State<'_, AppState>, id: ArticleId) -> Reply<Vec<Revision>> {
+    state.with(|desk| Ok(desk.library()?.revisions(id)?))
+}
+
+#[tauri::command]
+pub async fn revision_content(state: State<'_, AppState>, id: ArticleId, number: RevisionNo) -> Reply<Content> {
+    state.with(|desk| Ok(desk.library()?.revision_content(id, number)?))
+}
+
+#[tauri::command]
+pub async fn compare(state: State<'_, AppState>, id: ArticleId, from: RevisionNo, to: RevisionNo) -> Reply<Vec<FieldChange>> {
+    state.with(|desk| Ok(desk.library()?.compare(id, from, to)?))
+}
+
+#[tauri::command]
+pub async fn restore(state: State<'_, AppState>, id: ArticleId, number: RevisionNo, base: Option<RevisionNo>) -> Reply<Article> {
+    state.with(|desk| {
+        let actor = desk.actor()?;
+        Ok(desk.library()?.restore(&actor, id, number, base)?)
+    })
+}
+
+#[tauri::command]
+pub async fn release_due(state: State<'_, AppState>) -> Reply<Vec<ArticleId>> {
+    state.release_due()
+}
+
+/// Stores a photo's bytes (the raw request body) and returns a photo entry for it, named
+/// `photos/<file-name header>`.
+#[tauri::command]
+pub async fn add_photo(state: State<'_, AppState>, request: Request<'_>) -> Reply<Photo> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(IpcError::new("invalid", "the photo must be sent as raw bytes"));
+    };
+    let name = request.headers().get("file-name").and_then(|value| value.to_str().ok()).map(crate::photos::decode_name);
+    let file = crate::photos::file_name(name.as_deref().unwrap_or("photo"));
+    let bytes = bytes.clone();
+    state.with(|desk| {
+        let library = desk.library()?;
+        let image = library.add_image(bytes)?;
+        Ok(library.photo(&file, &image))
+    })
+}
+
+/// The page as the export would render it, from the text being edited.
+#[tauri::command]
+pub async fn preview(state: State<'_, AppState>, id: ArticleId, content: Content) -> Reply<Preview> {
+    let (article, newsroom, resources) = state.with(|desk| {
+        let library = desk.library()?;
+        let mut resources = Resources::default();
+        for photo in &content.photos {
+            resources.photo_srcs.insert(photo.image.clone(), crate::photos::url(&photo.image));
+        }
+        for related in &content.related {
+            if let Ok(other) = library.article(*related) {
+                let entry = Related { id: other.id, headline: other.content.headline.clone(), first_published: other.first_published };
+                resources.related.insert(other.id, entry);
+            }
+        }
+        Ok((library.article(id)?, library.newsroom()?, resources))
+    })?;
+    crate::preview::preview(&article, &content, &newsroom, &resources)
+}
+
+/// A civil date-time typed in the newsroom's zone (`2025-02-20T15:09`) as an instant.
+#[tauri::command]
+pub async fn to_instant(state: State<'_, AppState>, local: String) -> Reply<String> {
+    let newsroom = state.with(|desk| Ok(desk.library()?.newsroom()?))?;
+    let zone = newsroom.zone()?;
+    let civil: jiff::civil::DateTime = local
+        .trim()
+        .parse()
+        .map_err(|_| IpcError::new("invalid", format!("{local:?} is not a date and time such as 2025-02-20T15:09")))?;
+    let zoned = civil.to_zoned_datetime(zone).map_err(|error| IpcError::new("invalid", error.to_string()))?;
+    Ok(zoned.timestamp().to_string())
+}
+
+/// An instant as a civil date-time in the newsroom's zone, the form the picker shows.
+#[tauri::command]
+pub async fn to_local(state: State<'_, AppState>, instant: String) -> Reply<String> {
+    let newsroom = state.with(|desk| Ok(desk.library()?.newsroom()?))?;
+    let at: jiff::Timestamp = instant.parse().map_err(|_| IpcError::new("invalid", format!("{instant:?} is not an instant")))?;
+    Ok(at.to_zoned_datetime(newsroom.zone()?).strftime("%Y-%m-%dT%H:%M").to_string())
+}
+
+/// Exports one article into `folder` in `format` (an HTML page with its photos beside it, or
+/// self-contained; ninjs; Markdown). `preview` marks a page of an unpublished article as such.
+#[tauri::command]
+pub async fn export(state: State<'_, AppState>, id: ArticleId, folder: String, format: Format, self_contained: bool, preview: bool) -> Reply<Exported> {
+    state.with(|desk| {
+        let options = ExportOptions { format, preview, self_contained, ..ExportOptions::default() };
+        let folder = PathBuf::from(folder);
+        let report = copydesk::export::export(desk.library()?, &[id], &folder, &options, &mut |_, _| {})?;
+        let files: Vec<String> = report.articles.iter().flat_map(|article| &article.files).map(|path| path.display().to_string()).collect();
+        let path = files.first().cloned().unwrap_or_else(|| folder.display().to_string());
+        Ok(Exported { path, files })
+    })
+}
+
+/// Opens an exported file with the desktop's default program (the browser, for a page).
+#[tauri::command]
+pub async fn open_path(app: tauri::AppHandle, path: String) -> Reply<()> {
+    use tauri_plugin_opener::OpenerExt;
+    app.opener().open_path(path, None::<&str>).map_err(|error| IpcError::new("io", error.to_string()))
+}

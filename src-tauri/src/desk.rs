@@ -1,0 +1,113 @@
+//! The app's state: the open library, its path, and the remembered profile (config.json in the
+//! user's config folder). Everything else is in the library.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use copydesk::Library;
+use copydesk::article::ArticleId;
+use copydesk::clock::Clock;
+use copydesk::user::User;
+use serde::{Deserialize, Serialize};
+
+use crate::dto::IpcError;
+
+/// What the app remembers between runs, outside any library.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// The library opened last (`COPYDESK_LIBRARY` overrides it).
+    pub library: Option<PathBuf>,
+    /// The signed-in profile's email.
+    pub email: Option<String>,
+    /// `ko` or `en`.
+    pub language: Option<String>,
+}
+
+pub struct Desk {
+    pub library: Option<Library>,
+    pub path: PathBuf,
+    pub config: Config,
+    config_path: Option<PathBuf>,
+    pub clock: Clock,
+}
+
+pub struct AppState(pub Mutex<Desk>);
+
+fn config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "Copydesk").map(|dirs| dirs.config_dir().join("config.json"))
+}
+
+impl AppState {
+    /// Reads the config and opens the library named by `COPYDESK_LIBRARY`, the config, or the
+    /// default place in the user's data folder. A library that cannot be opened is reported by
+    /// the first command, not by a crash.
+    pub fn start() -> AppState {
+        let config_path = config_path();
+        let config: Config = config_path
+            .as_ref()
+            .and_then(|path| std::fs::read(path).ok())
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        let clock = Clock::from_setting(std::env::var("COPYDESK_NOW").ok().as_deref()).unwrap_or_else(|error| {
+            eprintln!("copydesk: {error}; using the system clock");
+            Clock::System
+        });
+        let path = std::env::var_os("COPYDESK_LIBRARY")
+            .map(PathBuf::from)
+            .or_else(|| config.library.clone())
+            .or_else(Library::default_path)
+            .unwrap_or_else(|| PathBuf::from("library.sqlite3"));
+        let mut desk = Desk { library: None, path: path.clone(), config, config_path, clock };
+        if let Err(error) = desk.open(&path) {
+            eprintln!("copydesk: {}", error.message);
+        }
+        AppState(Mutex::new(desk))
+    }
+
+    pub fn with<T>(&self, f: impl FnOnce(&mut Desk) -> Result<T, IpcError>) -> Result<T, IpcError> {
+        let mut desk = self.0.lock().map_err(|_| IpcError::new("internal", "the app's state was poisoned by an earlier failure; restart Copydesk"))?;
+        f(&mut desk)
+    }
+
+    pub fn release_due(&self) -> Result<Vec<ArticleId>, IpcError> {
+        self.with(|desk| Ok(desk.library()?.release_due()?.into_iter().map(|article| article.id).collect()))
+    }
+}
+
+impl Desk {
+    pub fn open(&mut self, path: &Path) -> Result<(), IpcError> {
+        if let Some(folder) = path.parent().filter(|folder| !folder.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder)
+                .map_err(|error| IpcError::new("io", format!("{}: {error}", folder.display())))?;
+        }
+        let library = Library::open(path, self.clock.clone())?;
+        self.library = Some(library);
+        self.path = path.to_path_buf();
+        Ok(())
+    }
+
+    pub fn library(&mut self) -> Result<&mut Library, IpcError> {
+        let path = self.path.display().to_string();
+        self.library
+            .as_mut()
+            .ok_or_else(|| IpcError::new("no_library", format!("no library is open ({path} could not be opened); open or create one from the menu")))
+    }
+
+    /// The signed-in profile, as the library knows it.
+    pub fn actor(&mut self) -> Result<User, IpcError> {
+        let email = self.config.email.clone();
+        Ok(self.library()?.user(email.as_deref())?)
+    }
+
+    pub fn remember(&mut self, change: impl FnOnce(&mut Config)) -> Result<(), IpcError> {
+        change(&mut self.config);
+        let Some(path) = &self.config_path else { return Ok(()) };
+        let io = |error: std::io::Error| IpcError::new("io", format!("{}: {error}", path.display()));
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder).map_err(io)?;
+        }
+        let text = serde_json::to_string_pretty(&self.config).unwrap_or_default();
+        std::fs::write(path, text).map_err(io)
+    }
+}

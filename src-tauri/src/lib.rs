@@ -1,0 +1,83 @@
+//! Copydesk's desktop shell: holds the open [`Library`] in Tauri state and exposes each of its
+//! methods as one command (`commands`). It decides nothing: the core's workflow does.
+
+mod commands;
+mod desk;
+pub mod dto;
+mod photos;
+mod preview;
+
+#[cfg(test)]
+mod bindings;
+
+use std::time::Duration;
+
+use tauri::{Emitter, Manager};
+
+pub use desk::{AppState, Desk};
+
+/// How often the running app releases scheduled articles whose embargo passed.
+fn release_interval() -> Duration {
+    let seconds = std::env::var("COPYDESK_RELEASE_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
+    Duration::from_secs(seconds)
+}
+
+pub fn run() {
+    let state = AppState::start();
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .manage(state)
+        .register_uri_scheme_protocol("photo", photos::serve)
+        .setup(|app| {
+            let handle = app.handle().clone();
+            std::thread::spawn(move || {
+                loop {
+                    let state = handle.state::<AppState>();
+                    if let Ok(released) = state.release_due()
+                        && !released.is_empty()
+                    {
+                        let _ = handle.emit("released", released);
+                    }
+                    std::thread::sleep(release_interval());
+                }
+            });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::session,
+            commands::open_library,
+            commands::setup_profile,
+            commands::sign_in,
+            commands::set_newsroom,
+            commands::set_language,
+            commands::list,
+            commands::search,
+            commands::article,
+            commands::create,
+            commands::save,
+            commands::autosave,
+            commands::discard_recovered,
+            commands::submit,
+            commands::return_to_reporter,
+            commands::publish,
+            commands::correct,
+            commands::kill,
+            commands::revisions,
+            commands::revision_content,
+            commands::compare,
+            commands::restore,
+            commands::release_due,
+            commands::add_photo,
+            commands::preview,
+            commands::to_instant,
+            commands::to_local,
+            commands::export,
+            commands::open_path,
+        ])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|error| {
+            eprintln!("copydesk: the window could not start: {error}");
+            std::process::exit(1);
+        });
+}

@@ -1,0 +1,70 @@
+//! Photos in the window: `photo://localhost/<image sha>` serves a stored image's bytes, so the
+//! editor and the preview show photos without copying them out of the library.
+
+use std::borrow::Cow;
+
+use copydesk::article::ImageRef;
+use tauri::http::{Request, Response, StatusCode};
+use tauri::{Manager, Runtime, UriSchemeContext};
+
+use crate::AppState;
+
+pub fn serve<R: Runtime>(context: UriSchemeContext<'_, R>, request: Request<Vec<u8>>) -> Response<Cow<'static, [u8]>> {
+    let sha = request.uri().path().trim_start_matches('/').to_string();
+    let state = context.app_handle().state::<AppState>();
+    let image = state.with(|desk| Ok(desk.library()?.image(&ImageRef(sha))?));
+    let response = match image {
+        Ok(image) => Response::builder()
+            .header("Content-Type", image.media_type)
+            .header("Cache-Control", "max-age=31536000, immutable")
+            .body(Cow::<'static, [u8]>::Owned(image.bytes)),
+        Err(error) => Response::builder().status(StatusCode::NOT_FOUND).body(Cow::<'static, [u8]>::Owned(error.message.into_bytes())),
+    };
+    response.unwrap_or_else(|_| Response::new(Cow::Borrowed(&[][..])))
+}
+
+/// The URL the window loads a stored image from.
+pub fn url(image: &ImageRef) -> String {
+    format!("photo://localhost/{}", image.0)
+}
+
+/// Undoes the UI's `encodeURIComponent` of a file name sent in a header.
+pub fn decode_name(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((high * 16 + low) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `photos/<name>`, keeping only the last path part of what the user's file was called.
+pub fn file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name).trim();
+    let base: String = base.chars().map(|c| if c.is_control() || c == ':' { '_' } else { c }).collect();
+    let base = base.trim_start_matches('.');
+    format!("photos/{}", if base.is_empty() { "photo" } else { base })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_come_back_from_the_header() {
+        assert_eq!(decode_name("%ED%98%91%EC%95%BD%EC%8B%9D.jpg"), "협약식.jpg");
+        assert_eq!(file_name("../../etc/passwd"), "photos/passwd");
+        assert_eq!(file_name("C:\\사진\\협약식.jpg"), "photos/협약식.jpg");
+    }
+}

@@ -1,0 +1,62 @@
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { setBackend } from '../lib/backend';
+import { emptyContent, mockBackend, type MockBackend } from '../lib/backend/mock';
+import { app } from '../lib/stores/session.svelte';
+import { list } from '../lib/stores/list.svelte';
+import { editor, openArticle } from '../lib/stores/editor.svelte';
+import ArticleList from './ArticleList.svelte';
+import Setup from './Setup.svelte';
+import StatusBadge from './StatusBadge.svelte';
+import WorkflowBar from './WorkflowBar.svelte';
+
+let mock: MockBackend;
+
+beforeEach(() => {
+  mock = mockBackend();
+  setBackend(mock);
+  list.query = '';
+});
+
+describe('components', () => {
+  it('shows a status as a Korean badge', () => {
+    render(StatusBadge, { status: 'scheduled' });
+    expect(screen.getByText('예약').dataset.status).toBe('scheduled');
+  });
+
+  it('first-run setup adds the profile and the outlet', async () => {
+    app.session = await mock.session();
+    app.session.newsroom.outlet = '';
+    render(Setup);
+    await fireEvent.input(screen.getByLabelText('이름'), { target: { value: '김기랑' } });
+    await fireEvent.input(screen.getByLabelText('이메일'), { target: { value: 'rang@newspim.com' } });
+    await fireEvent.input(screen.getByLabelText('매체 이름 (기사 첫머리에 표시)'), { target: { value: '뉴스핌' } });
+    await fireEvent.click(screen.getByTestId('setup-start'));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(mock.calls.find((c) => c.name === 'setupProfile')?.args[0]).toEqual({ name: '김기랑', title: '기자', email: 'rang@newspim.com', role: 'reporter' });
+    expect((mock.calls.find((c) => c.name === 'setNewsroom')?.args[0] as { outlet: string }).outlet).toBe('뉴스핌');
+  });
+
+  it('lists articles with highlighted search snippets', async () => {
+    app.session = await mock.session();
+    await mock.create({ ...emptyContent(), headline: '중진공-일본 CMIC', body: '업무협약' });
+    render(ArticleList);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await screen.findByText('중진공-일본 CMIC')).toBeTruthy();
+    list.query = '협약';
+    await fireEvent.input(screen.getByTestId('search'), { target: { value: '협약' } });
+    await new Promise((r) => setTimeout(r, 250));
+    expect(document.querySelector('mark')?.textContent).toBe('협약');
+  });
+
+  it('disables workflow buttons the core refuses, with its reason', async () => {
+    const article = await mock.create(emptyContent());
+    await openArticle(article.id);
+    render(WorkflowBar);
+    const publish = screen.getByTestId('action-publish') as HTMLButtonElement;
+    expect(publish.disabled).toBe(true);
+    expect(publish.title).toContain('you are reporter');
+    expect((screen.getByTestId('action-submit') as HTMLButtonElement).disabled).toBe(false);
+    expect(editor.view?.article.id).toBe(article.id);
+  });
+});

@@ -1,0 +1,62 @@
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { setBackend } from '../lib/backend';
+import { emptyContent, mockBackend, type MockBackend } from '../lib/backend/mock';
+import { changed, editor, openArticle, save } from '../lib/stores/editor.svelte';
+import Conflict from './Conflict.svelte';
+import History from './History.svelte';
+import Photos from './Photos.svelte';
+
+let mock: MockBackend;
+
+beforeEach(async () => {
+  mock = mockBackend();
+  setBackend(mock);
+  const article = await mock.create({ ...emptyContent(), headline: '첫 제목', body: '첫 본문' });
+  await openArticle(article.id);
+});
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('editor panels', () => {
+  it('the conflict view shows both versions of what differs, and keeping mine saves on top', async () => {
+    await mock.save(editor.view!.article.id, 1, { ...emptyContent(), headline: '다른 제목', body: '첫 본문' });
+    editor.draft!.headline = '내 제목';
+    changed();
+    await save();
+    render(Conflict);
+    expect(screen.getByTestId('conflict-mine').textContent).toBe('내 제목');
+    expect(screen.getByTestId('conflict-theirs').textContent).toBe('다른 제목');
+    expect(screen.getAllByText('제목')).toHaveLength(2);
+    await fireEvent.click(screen.getByTestId('keep-mine'));
+    await tick();
+    expect(mock.articles.get(editor.view!.article.id)!.article.content.headline).toBe('내 제목');
+  });
+
+  it('history lists revisions newest first and shows a word diff', async () => {
+    editor.draft!.body = '고친 본문';
+    changed();
+    await save();
+    render(History);
+    await tick();
+    const rows = screen.getAllByTestId('revision');
+    expect(rows.map((row) => row.dataset.number)).toEqual(['2', '1']);
+    await fireEvent.click(screen.getByTestId('compare'));
+    await tick();
+    expect(document.querySelector('ins')?.textContent).toBe('고친 본문');
+    expect(mock.calls.find((c) => c.name === 'compare')?.args.slice(1)).toEqual([1, 2]);
+  });
+
+  it('adds a photo from the file picker, signed off with the first byline email', async () => {
+    editor.draft!.bylines = [{ name: '김기랑', title: '기자', email: 'rang@newspim.com' }];
+    let edits = 0;
+    render(Photos, { draft: editor.draft!, onchange: () => edits++, onplace: () => {} });
+    const file = new File([new Uint8Array([1, 2, 3])], '협약식.png', { type: 'image/png' });
+    await fireEvent.change(screen.getByTestId('photo-input'), { target: { files: [file] } });
+    await tick();
+    await tick();
+    expect(mock.calls.find((c) => c.name === 'addPhoto')?.args[0]).toBe('협약식.png');
+    expect(editor.draft!.photos[0]).toMatchObject({ file: 'photos/협약식.png', email: 'rang@newspim.com' });
+    expect(edits).toBe(1);
+  });
+});

@@ -1,0 +1,87 @@
+// The one door to the Rust shell. Components and stores call `backend()`; the app installs the
+// Tauri implementation, tests install the mock. Every failure is a BackendError with the
+// core's stable `code` (switch on it, never on the message).
+import type {
+  Article,
+  ArticleId,
+  ArticleView,
+  ChangeInput,
+  Content,
+  Exported,
+  FieldChange,
+  Format,
+  Filter,
+  IpcError,
+  ListPage,
+  Newsroom,
+  NewUser,
+  Photo,
+  Preview,
+  Revision,
+  RevisionNo,
+  SearchResults,
+  Session,
+  User,
+} from '../bindings';
+
+export type WorkflowCommand = 'submit' | 'return_to_reporter' | 'publish' | 'correct' | 'kill';
+
+export class BackendError extends Error {
+  code: string;
+  constructor(error: IpcError) {
+    super(error.message);
+    this.code = error.code;
+  }
+}
+
+export interface Backend {
+  session(): Promise<Session>;
+  openLibrary(path: string): Promise<void>;
+  setupProfile(user: NewUser): Promise<User>;
+  signIn(email: string): Promise<User>;
+  setNewsroom(newsroom: Newsroom): Promise<Newsroom>;
+  setLanguage(language: string): Promise<void>;
+  list(filter: Filter): Promise<ListPage>;
+  search(query: string, filter: Filter): Promise<SearchResults>;
+  article(id: ArticleId): Promise<ArticleView>;
+  create(content: Content): Promise<Article>;
+  save(id: ArticleId, base: RevisionNo, content: Content): Promise<Article>;
+  autosave(id: ArticleId, base: RevisionNo, content: Content): Promise<void>;
+  discardRecovered(id: ArticleId): Promise<void>;
+  act(command: WorkflowCommand, id: ArticleId, change: ChangeInput): Promise<Article>;
+  revisions(id: ArticleId): Promise<Revision[]>;
+  revisionContent(id: ArticleId, number: RevisionNo): Promise<Content>;
+  compare(id: ArticleId, from: RevisionNo, to: RevisionNo): Promise<FieldChange[]>;
+  restore(id: ArticleId, number: RevisionNo, base: RevisionNo | null): Promise<Article>;
+  releaseDue(): Promise<ArticleId[]>;
+  addPhoto(name: string, bytes: Uint8Array): Promise<Photo>;
+  preview(id: ArticleId, content: Content): Promise<Preview>;
+  toInstant(local: string): Promise<string>;
+  toLocal(instant: string): Promise<string>;
+  exportArticle(id: ArticleId, folder: string, format: Format, selfContained: boolean, preview: boolean): Promise<Exported>;
+  openPath(path: string): Promise<void>;
+  /// Native file dialogs; `null` when the user cancels.
+  pickLibrary(mode: 'open' | 'create'): Promise<string | null>;
+  pickExportFolder(defaultPath: string): Promise<string | null>;
+  /// Scheduled articles the running app released; returns an unsubscribe function.
+  onReleased(handler: (ids: ArticleId[]) => void): () => void;
+}
+
+let current: Backend | null = null;
+
+export function setBackend(next: Backend): void {
+  current = next;
+}
+
+export function backend(): Backend {
+  if (!current) throw new Error('no backend installed: call setBackend() first');
+  return current;
+}
+
+export function errorCode(error: unknown): string {
+  return error instanceof BackendError ? error.code : 'internal';
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

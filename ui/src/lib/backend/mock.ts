@@ -1,0 +1,226 @@
+// An in-memory Backend for Vitest: enough behaviour to drive stores and components (revisions,
+// stale-base conflicts, search), none of the core's rules beyond that. Tests inspect `calls`.
+import type { Article, ArticleId, ArticleSummary, Content, Newsroom, Revision, Session, User } from '../bindings';
+import { type Backend, BackendError } from './index';
+
+export function emptyContent(): Content {
+  return {
+    section: [],
+    headline: '',
+    subheadlines: [],
+    dateline: { place: '', outlet: '' },
+    bylines: [],
+    body: '',
+    photos: [],
+    tags: [],
+    related: [],
+    embargo: null,
+  };
+}
+
+export interface MockBackend extends Backend {
+  calls: { name: string; args: unknown[] }[];
+  articles: Map<ArticleId, { article: Article; history: { revision: Revision; content: Content }[] }>;
+  user: User | null;
+  newsroom: Newsroom;
+  released: ((ids: ArticleId[]) => void)[];
+}
+
+export function mockBackend(): MockBackend {
+  const now = '2025-02-20T06:09:00Z';
+  const articles: MockBackend['articles'] = new Map();
+  const calls: MockBackend['calls'] = [];
+  const record = (name: string, ...args: unknown[]) => calls.push({ name, args });
+  let nextId = 1;
+  const summary = (article: Article): ArticleSummary => ({
+    id: article.id,
+    status: article.status,
+    section: article.content.section.join(' > '),
+    headline: article.content.headline,
+    bylines: article.content.bylines.map((b) => `${b.name} ${b.title}`.trim()),
+    first_published: article.first_published,
+    last_modified: article.last_modified,
+    embargo: article.content.embargo,
+    updated_at: article.updated_at,
+    head: article.head,
+  });
+  const get = (id: ArticleId) => {
+    const entry = articles.get(id);
+    if (!entry) throw new BackendError({ code: 'not_found', message: `article ${id} does not exist in this library` });
+    return entry;
+  };
+  const commit = (id: ArticleId, content: Content, kind: Revision['kind'], status = get(id).article.status) => {
+    const entry = get(id);
+    const head = entry.article.head + 1;
+    entry.article = { ...entry.article, content: structuredClone(content), head, status, updated_at: now };
+    entry.history.push({ revision: revision(head, kind, status), content: structuredClone(content) });
+    return structuredClone(entry.article);
+  };
+  const revision = (number: number, kind: Revision['kind'], status: Article['status']): Revision => ({
+    number,
+    kind,
+    author: 1,
+    author_name: '김기랑',
+    at: now,
+    note: null,
+    status,
+    stored_bytes: 10,
+  });
+  const mock: MockBackend = {
+    calls,
+    articles,
+    user: null,
+    newsroom: { outlet: '뉴스핌', time_zone: 'Asia/Seoul', base_url: '', language: 'ko' },
+    released: [],
+    async session(): Promise<Session> {
+      record('session');
+      return { library: '/tmp/mock.sqlite3', user: mock.user, users: mock.user ? [mock.user] : [], newsroom: mock.newsroom, now, language: null };
+    },
+    async openLibrary(path) {
+      record('openLibrary', path);
+    },
+    async setupProfile(user) {
+      record('setupProfile', user);
+      mock.user = { id: 1, ...user };
+      return mock.user;
+    },
+    async signIn(email) {
+      record('signIn', email);
+      if (!mock.user || mock.user.email !== email) throw new BackendError({ code: 'unknown_user', message: email });
+      return mock.user;
+    },
+    async setNewsroom(newsroom) {
+      record('setNewsroom', newsroom);
+      mock.newsroom = newsroom;
+      return newsroom;
+    },
+    async setLanguage(language) {
+      record('setLanguage', language);
+    },
+    async list(filter) {
+      record('list', filter);
+      const all = [...articles.values()].map((e) => e.article).filter((a) => !filter.status || a.status === filter.status);
+      all.sort((a, b) => b.id - a.id);
+      return { total: all.length, articles: all.map(summary) };
+    },
+    async search(query, filter) {
+      record('search', query, filter);
+      const hits = [...articles.values()]
+        .map((e) => e.article)
+        .filter((a) => a.content.body.includes(query) || a.content.headline.includes(query))
+        .map((a) => ({ article: summary(a), snippet: [{ text: query, hit: true }] }));
+      return { total: hits.length, exact: true, hits };
+    },
+    async article(id) {
+      record('article', id);
+      const { article } = get(id);
+      return {
+        article: structuredClone(article),
+        actions: [
+          { action: 'edit', allowed: true, reason: null },
+          { action: 'submit', allowed: article.status === 'draft', reason: article.status === 'draft' ? null : 'not a draft' },
+          { action: 'publish', allowed: false, reason: 'cannot publish this article: you are reporter' },
+        ],
+        recovered: null,
+        first_published: null,
+        last_modified: null,
+      };
+    },
+    async create(content) {
+      record('create', content);
+      const id = nextId++;
+      const article: Article = {
+        id,
+        status: 'draft',
+        content: structuredClone(content),
+        head: 1,
+        published_revision: null,
+        first_published: null,
+        last_modified: null,
+        corrections: [],
+        created_by: 1,
+        created_at: now,
+        updated_at: now,
+        scheduled_by: null,
+      };
+      articles.set(id, { article, history: [{ revision: revision(1, 'created', 'draft'), content: structuredClone(content) }] });
+      return structuredClone(article);
+    },
+    async save(id, base, content) {
+      record('save', id, base, content);
+      const { article } = get(id);
+      if (article.head !== base) {
+        throw new BackendError({ code: 'conflict', message: `article ${id} changed since you started editing` });
+      }
+      return commit(id, content, 'saved');
+    },
+    async autosave(id, base, content) {
+      record('autosave', id, base, content);
+    },
+    async discardRecovered(id) {
+      record('discardRecovered', id);
+    },
+    async act(command, id, change) {
+      record('act', command, id, change);
+      const status = { submit: 'submitted', return_to_reporter: 'draft', publish: 'published', correct: 'published', kill: 'killed' } as const;
+      return commit(id, change.content ?? get(id).article.content, 'submitted', status[command]);
+    },
+    async revisions(id) {
+      record('revisions', id);
+      return get(id).history.map((h) => h.revision).reverse();
+    },
+    async revisionContent(id, number) {
+      return structuredClone(get(id).history[number - 1].content);
+    },
+    async compare(id, from, to) {
+      record('compare', id, from, to);
+      const before = get(id).history[from - 1].content.body;
+      const after = get(id).history[to - 1].content.body;
+      return before === after ? [] : [{ field: 'body', before, after, segments: [{ text: after, change: 'added' }] }];
+    },
+    async restore(id, number) {
+      record('restore', id, number);
+      return commit(id, get(id).history[number - 1].content, 'restored');
+    },
+    async releaseDue() {
+      return [];
+    },
+    async addPhoto(name) {
+      record('addPhoto', name);
+      return { file: `photos/${name}`, image: 'abc', media_type: 'image/png', width: 10, height: 10, caption: '', credit: '', date: null, email: '', alt: '' };
+    },
+    async preview(_id, content) {
+      const chars = [...content.body.replace(/[\r\n]/g, '')].length;
+      return {
+        html: `<h1>${content.headline}</h1>`,
+        length: { with_spaces: chars, without_spaces: [...content.body.replace(/\s/g, '')].length, manuscript_pages: Math.ceil(chars / 200) },
+        micros: 1,
+      };
+    },
+    async toInstant(local) {
+      return new Date(`${local}:00+09:00`).toISOString().replace('.000', '');
+    },
+    async toLocal(instant) {
+      return instant.slice(0, 16);
+    },
+    async exportArticle(id, folder, format, selfContained, preview) {
+      record('exportArticle', id, folder, format, selfContained, preview);
+      const path = `${folder}/${id}.${format === 'html' ? 'html' : format === 'ninjs' ? 'json' : 'md'}`;
+      return { path, files: [path] };
+    },
+    async openPath(path) {
+      record('openPath', path);
+    },
+    async pickLibrary() {
+      return null;
+    },
+    async pickExportFolder(defaultPath) {
+      return defaultPath;
+    },
+    onReleased(handler) {
+      mock.released.push(handler);
+      return () => {};
+    },
+  };
+  return mock;
+}

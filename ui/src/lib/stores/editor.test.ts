@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setBackend } from '../backend';
+import { emptyContent, mockBackend, type MockBackend } from '../backend/mock';
+import { AUTOSAVE_MS, changed, close, editor, openArticle, resolveConflict, save, act } from './editor.svelte';
+
+let mock: MockBackend;
+
+beforeEach(async () => {
+  mock = mockBackend();
+  setBackend(mock);
+  const article = await mock.create({ ...emptyContent(), headline: '중진공-일본 CMIC 맞손' });
+  await openArticle(article.id);
+});
+
+afterEach(() => {
+  close();
+  vi.useRealTimers();
+});
+
+describe('editor store', () => {
+  it('autosaves typing within a second, without making a revision', async () => {
+    vi.useFakeTimers();
+    editor.draft!.body = '협약을 체결했다.';
+    changed();
+    expect(editor.dirty).toBe(true);
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_MS + 10);
+    const autosaves = mock.calls.filter((c) => c.name === 'autosave');
+    expect(autosaves).toHaveLength(1);
+    expect((autosaves[0].args[2] as { body: string }).body).toBe('협약을 체결했다.');
+    expect(mock.calls.some((c) => c.name === 'save')).toBe(false);
+    expect(AUTOSAVE_MS).toBeLessThan(1000);
+  });
+
+  it('saves a revision on top of the one it started from', async () => {
+    editor.draft!.headline = '새 제목';
+    changed();
+    expect(await save()).toBe(true);
+    expect(editor.view!.article.head).toBe(2);
+    expect(editor.dirty).toBe(false);
+  });
+
+  it('shows both versions on a stale save and never overwrites silently', async () => {
+    const id = editor.view!.article.id;
+    // Another desktop saves first.
+    await mock.save(id, 1, { ...emptyContent(), headline: '다른 데스크의 제목' });
+    editor.draft!.headline = '내 제목';
+    changed();
+    expect(await save()).toBe(false);
+    expect(editor.conflict?.mine.headline).toBe('내 제목');
+    expect(editor.conflict?.theirs.content.headline).toBe('다른 데스크의 제목');
+    expect(mock.articles.get(id)!.article.content.headline).toBe('다른 데스크의 제목');
+    await resolveConflict('mine');
+    expect(editor.conflict).toBeNull();
+    expect(mock.articles.get(id)!.article.content.headline).toBe('내 제목');
+    expect(mock.articles.get(id)!.article.head).toBe(3);
+  });
+
+  it('sends unsaved text and the note with a workflow action', async () => {
+    editor.draft!.body = '본문';
+    changed();
+    expect(await act('submit', null)).toBe(true);
+    const call = mock.calls.find((c) => c.name === 'act')!;
+    expect(call.args[0]).toBe('submit');
+    expect(call.args[2]).toMatchObject({ base: 1, note: null, content: { body: '본문' } });
+    expect(editor.view!.article.status).toBe('submitted');
+  });
+});
+
+describe('typing while a save is on its way', () => {
+  it('keeps the newer text and stays unsaved', async () => {
+    editor.draft!.body = '첫 문장.';
+    changed();
+    const saving = save();
+    editor.draft!.body = '첫 문장. 둘째 문장.';
+    changed();
+    expect(await saving).toBe(true);
+    expect(editor.view!.article.head).toBe(2);
+    expect(editor.draft!.body).toBe('첫 문장. 둘째 문장.');
+    expect(editor.dirty).toBe(true);
+  });
+});
