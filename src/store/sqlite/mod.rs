@@ -20,13 +20,9 @@ use crate::{Error, Result};
 
 const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("schema_v1.sql"))];
 
-mod checkpointer;
-
 pub struct SqliteStore {
     connection: Connection,
     path: PathBuf,
-    // Declared last: it stops after the connection has closed (and checkpointed) the file.
-    _checkpointer: checkpointer::Checkpointer,
 }
 
 impl SqliteStore {
@@ -53,10 +49,7 @@ impl SqliteStore {
         // Full-text inserts and big lists touch many pages; 32 MB of cache instead of 2 MB.
         connection.pragma_update(None, "cache_size", -32_768)?;
         Self::migrate(&mut connection)?;
-        // The log is copied back by the checkpointer's thread, not inside a save.
-        connection.pragma_update(None, "wal_autocheckpoint", 0)?;
-        let checkpointer = checkpointer::Checkpointer::start(path)?;
-        Ok(SqliteStore { connection, path: path.to_path_buf(), _checkpointer: checkpointer })
+        Ok(SqliteStore { connection, path: path.to_path_buf() })
     }
 
     fn migrate(connection: &mut Connection) -> Result<()> {
