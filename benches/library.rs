@@ -96,6 +96,8 @@ fn main() {
     let editor = library.user(Some(synthetic::ARCHIVIST)).expect("archivist");
     let highest = newest.id.0.max(1) as usize;
     let mut edited_revisions = Vec::new();
+    let run_salt = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_secs());
+    let mut edits_made = 0u64;
     let saves = measure(iterations * 2, || {
         let article = loop {
             let candidate = library.article(ArticleId(1 + dice.below(highest) as i64)).expect("article");
@@ -105,10 +107,14 @@ fn main() {
         };
         let id = article.id;
         let mut content = article.content.clone();
-        // Rewrite the article's first sentence.
+        // Rewrite the article's first sentence, differently on every save and every run (an
+        // unchanged save makes no revision and would measure nothing).
         let first_sentence = content.body.find(". ").map_or(content.body.len(), |end| end + 1);
-        content.body.replace_range(..first_sentence, "협약 당사자들은 다음 달 후속 회의를 열어 세부 계획을 논의하기로 했다.");
+        edits_made += 1;
+        let sentence = format!("협약 당사자들은 다음 달 {}차 후속 회의를 열어 세부 계획을 논의하기로 했다.", run_salt + edits_made);
+        content.body.replace_range(..first_sentence, &sentence);
         let saved = library.save(&editor, id, article.head, content).expect("saves");
+        assert_eq!(saved.head, article.head.next(), "every measured save makes a revision");
         edited_revisions.push((id, saved.head));
     });
     report("save (one-sentence edit, index on)", &saves);
