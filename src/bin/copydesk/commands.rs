@@ -14,7 +14,7 @@ use copydesk::user::{NewUser, Role, User};
 use copydesk::{Change, Library};
 
 use crate::print;
-use crate::{Cli, Command, ExportArgs, FilterArgs, UserCommand};
+use crate::{Cli, Command, ExportArgs, FilterArgs, MatchArgs, UserCommand};
 
 pub fn run(cli: Cli) -> Result<()> {
     let clock = Clock::from_setting(cli.now.as_deref())?;
@@ -190,7 +190,7 @@ pub fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
-impl FilterArgs {
+impl MatchArgs {
     fn to_filter(&self, newsroom: &Newsroom) -> copydesk::Result<Filter> {
         let when = |text: &Option<String>| text.as_deref().map(|text| parse_when(text, newsroom)).transpose();
         Ok(Filter {
@@ -202,9 +202,20 @@ impl FilterArgs {
             published_to: when(&self.published_to)?,
             modified_from: when(&self.modified_from)?,
             modified_to: when(&self.modified_to)?,
-            limit: Some(self.limit),
-            offset: Some(self.offset),
+            limit: None,
+            offset: None,
         })
+    }
+
+    fn is_empty(&self) -> bool {
+        let MatchArgs { status, section, byline, tag, published_from, published_to, modified_from, modified_to } = self;
+        [status, section, byline, tag, published_from, published_to, modified_from, modified_to].iter().all(|value| value.is_none())
+    }
+}
+
+impl FilterArgs {
+    fn to_filter(&self, newsroom: &Newsroom) -> copydesk::Result<Filter> {
+        Ok(Filter { limit: Some(self.limit), offset: Some(self.offset), ..self.matching.to_filter(newsroom)? })
     }
 }
 
@@ -222,23 +233,11 @@ fn export_request(library: &Library, args: ExportArgs) -> Result<(Vec<ArticleId>
     let mut ids: Vec<ArticleId> = args.ids.iter().map(|id| id.parse()).collect::<copydesk::Result<_>>()?;
     if batch {
         let newsroom = library.newsroom()?;
-        let filter = args.filter;
-        let status = match filter.status {
-            Some(status) => Some(status),
-            None if args.preview => None,
-            None => Some("published".to_string()),
-        };
-        let filter = FilterArgs {
-            status,
-            section: filter.section,
-            byline: filter.byline,
-            tag: filter.tag,
-            published_from: filter.published_from,
-            published_to: filter.published_to,
-            limit: u32::MAX,
-            ..FilterArgs::default()
+        let mut matching = args.filter;
+        if matching.status.is_none() && !args.preview {
+            matching.status = Some("published".to_string());
         }
-        .to_filter(&newsroom)?;
+        let filter = Filter { limit: Some(u32::MAX), ..matching.to_filter(&newsroom)? };
         let mut summaries = library.list(&filter)?;
         // Oldest first, so that a rerun over a growing archive writes the index in a stable order.
         summaries.reverse();

@@ -157,39 +157,7 @@ pub struct ExportArgs {
     #[arg(long, value_name = "DIR")]
     pub template: Option<PathBuf>,
     #[command(flatten)]
-    pub filter: BatchFilterArgs,
-}
-
-/// Which articles a batch export takes: all that match, without paging.
-#[derive(Args, Debug, Default)]
-pub struct BatchFilterArgs {
-    #[arg(long)]
-    pub status: Option<String>,
-    /// A section path such as "경제 > 경제일반"; subsections match too
-    #[arg(long)]
-    pub section: Option<String>,
-    /// A byline's name or email
-    #[arg(long)]
-    pub byline: Option<String>,
-    #[arg(long)]
-    pub tag: Option<String>,
-    /// 기사입력 on or after (date, or date and time)
-    #[arg(long, value_name = "WHEN")]
-    pub published_from: Option<String>,
-    /// 기사입력 before
-    #[arg(long, value_name = "WHEN")]
-    pub published_to: Option<String>,
-}
-
-impl BatchFilterArgs {
-    pub fn is_empty(&self) -> bool {
-        self.status.is_none()
-            && self.section.is_none()
-            && self.byline.is_none()
-            && self.tag.is_none()
-            && self.published_from.is_none()
-            && self.published_to.is_none()
-    }
+    pub filter: MatchArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -211,8 +179,9 @@ pub enum UserCommand {
     List,
 }
 
+/// Which articles a command takes.
 #[derive(Args, Debug, Default)]
-pub struct FilterArgs {
+pub struct MatchArgs {
     #[arg(long)]
     pub status: Option<String>,
     /// A section path such as "경제 > 경제일반"; subsections match too
@@ -235,6 +204,13 @@ pub struct FilterArgs {
     /// 최종수정 before
     #[arg(long, value_name = "WHEN")]
     pub modified_to: Option<String>,
+}
+
+/// Which articles a list or search shows, a page at a time.
+#[derive(Args, Debug, Default)]
+pub struct FilterArgs {
+    #[command(flatten)]
+    pub matching: MatchArgs,
     #[arg(long, default_value_t = 50)]
     pub limit: u32,
     #[arg(long, default_value_t = 0)]
