@@ -237,10 +237,12 @@ describe('a reporter and an editor in the Copydesk window', function () {
     await app.$('export-markdown').click();
     await app.$('export-run').click();
     const markdown = path.join(folder, String(articleId), 'article.md');
-    await app.until(async () => fs.existsSync(markdown), 'no Markdown file');
+    const photo = path.join(folder, String(articleId), 'photos', 'signing-ceremony.jpg');
+    // The page and its photos are written by separate threads: wait for the whole export.
+    await app.until(async () => fs.existsSync(markdown) && fs.existsSync(photo), 'no Markdown file with its photo beside it');
     const text = fs.readFileSync(markdown, 'utf8');
     assert.match(text, /first_published: 2025-02-20T15:09:00\+09:00/);
-    assert.ok(fs.existsSync(path.join(folder, String(articleId), 'photos', 'signing-ceremony.jpg')));
+    assert.ok(fs.statSync(photo).size > 0, 'the photo was written whole');
   });
 
   it('offers the typed text back after the app is killed', async () => {
