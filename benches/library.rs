@@ -92,13 +92,18 @@ fn main() {
     }
 
     // Saves with the index on: a one-sentence edit to random articles.
-    let mut dice = Dice::new(42);
     let editor = library.user(Some(synthetic::ARCHIVIST)).expect("archivist");
     let highest = newest.id.0.max(1) as usize;
     let mut edited_revisions = Vec::new();
     let run_salt = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_secs());
     let mut edits_made = 0u64;
-    let saves = measure(iterations * 2, || {
+    // Each run edits other articles, so a rerun measures first rewrites, not rewrites of its own edits.
+    let mut dice = Dice::new(run_salt);
+    // A reporter saves every few minutes, and the app tidies the library while they type
+    // (Library::tidy), so each save runs on a tidy library; the tidying is timed on its own.
+    // Then the same saves back to back, with no idle time for it.
+    let mut tidy_steps = Vec::new();
+    let mut save = |library: &mut Library, tidy_steps: Option<&mut Vec<Duration>>| {
         let article = loop {
             let candidate = library.article(ArticleId(1 + dice.below(highest) as i64)).expect("article");
             if candidate.status != Status::Killed {
@@ -113,11 +118,30 @@ fn main() {
         edits_made += 1;
         let sentence = format!("협약 당사자들은 다음 달 {}차 후속 회의를 열어 세부 계획을 논의하기로 했다.", run_salt + edits_made);
         content.body.replace_range(..first_sentence, &sentence);
+        let started = Instant::now();
         let saved = library.save(&editor, id, article.head, content).expect("saves");
+        let took = started.elapsed();
         assert_eq!(saved.head, article.head.next(), "every measured save makes a revision");
         edited_revisions.push((id, saved.head));
-    });
-    report("save (one-sentence edit, index on)", &saves);
+        if let Some(steps) = tidy_steps {
+            loop {
+                let started = Instant::now();
+                let more = library.tidy().expect("tidies");
+                steps.push(started.elapsed());
+                if !more {
+                    break;
+                }
+            }
+        }
+        took
+    };
+    let saves = timed(iterations * 2, || save(&mut library, Some(&mut tidy_steps)));
+    report("save (one-sentence edit, index on, tidied while idle)", &saves);
+    tidy_steps.sort_unstable();
+    report("one tidy step while idle (the longest a save waits behind it)", &tidy_steps);
+    let back_to_back = timed(iterations * 2, || save(&mut library, None));
+    report("save back to back, no idle time to tidy", &back_to_back);
+    library.settle().expect("settles");
     let mut bytes: Vec<usize> = edited_revisions
         .iter()
         .filter_map(|(id, head)| {
@@ -160,6 +184,14 @@ fn measure(iterations: usize, mut run: impl FnMut()) -> Vec<Duration> {
             started.elapsed()
         })
         .collect();
+    timings.sort_unstable();
+    timings
+}
+
+/// Like `measure`, for runs that time only part of themselves.
+fn timed(iterations: usize, mut run: impl FnMut() -> Duration) -> Vec<Duration> {
+    run(); // warm up
+    let mut timings: Vec<Duration> = (0..iterations).map(|_| run()).collect();
     timings.sort_unstable();
     timings
 }

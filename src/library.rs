@@ -408,11 +408,29 @@ impl Library {
     // Maintenance
 
     pub fn check(&mut self, repair: bool) -> Result<Health> {
-        self.store.check(repair)
+        let health = self.store.check(repair)?;
+        if repair {
+            self.settle()?;
+        }
+        Ok(health)
     }
 
     pub fn rebuild_index(&mut self) -> Result<()> {
-        self.store.rebuild_index()
+        self.store.rebuild_index()?;
+        self.settle()
+    }
+
+    /// One short step of upkeep (a few milliseconds at most); true if more remains. Saves leave
+    /// the search index's segment merges and the write-ahead log's checkpoint to this, so a
+    /// save costs the same every time: the app calls it when idle.
+    pub fn tidy(&mut self) -> Result<bool> {
+        self.store.tidy()
+    }
+
+    /// Tidies until nothing is left, for callers that are about to stop (the CLI, bulk imports).
+    pub fn settle(&mut self) -> Result<()> {
+        while self.store.tidy()? {}
+        Ok(())
     }
 
     pub fn backup(&self, path: &Path) -> Result<()> {

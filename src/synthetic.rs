@@ -273,6 +273,7 @@ pub fn fill(library: &mut crate::Library, count: u64, seed: u64, mut progress: i
                 edit_later.push(inserted.id);
             }
         }
+        library.settle()?;
         done += size;
         filled.articles = done;
         progress(done);
@@ -285,6 +286,8 @@ pub fn fill(library: &mut crate::Library, count: u64, seed: u64, mut progress: i
             library.save(&archivist, id, current.head, content)?;
             filled.edits += 1;
         }
+        library.tidy()?;
     }
+    library.settle()?;
     Ok(filled)
 }

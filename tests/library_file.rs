@@ -6,6 +6,7 @@ mod common;
 use common::Desk;
 use copydesk::Library;
 use copydesk::clock::Clock;
+use copydesk::search::Filter;
 use copydesk::store::sqlite::SqliteStore;
 
 #[test]
@@ -81,4 +82,62 @@ fn check_finds_a_healthy_library_and_repair_rebuilds_the_index() {
     assert_eq!(desk.library.search("협약", &Default::default()).unwrap().total, 0);
     assert!(desk.library.check(true).unwrap().is_ok());
     assert_eq!(desk.library.search("협약", &Default::default()).unwrap().total, 1);
+}
+
+#[test]
+fn a_version_1_library_is_brought_up_to_date() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("v1.sqlite3");
+    {
+        let connection = rusqlite::Connection::open(&path).unwrap();
+        connection.execute_batch(include_str!("../src/store/sqlite/schema_v1.sql")).unwrap();
+        connection.pragma_update(None, "user_version", 1).unwrap();
+    }
+    let library = Library::open(&path, Clock::System).unwrap();
+    assert!(library.users().unwrap().is_empty());
+    drop(library);
+    let connection = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+    assert_eq!(version as usize, SqliteStore::schema_version());
+    for index in ["search_index", "headline_index"] {
+        let automerge: i64 =
+            connection.query_row(&format!("SELECT v FROM {index}_config WHERE k = 'automerge'"), [], |row| row.get(0)).unwrap();
+        assert_eq!(automerge, 0, "{index}: saves must not merge segments themselves");
+    }
+}
+
+/// How many b-trees (segments) the full-text index is made of; each save adds one.
+fn search_segments(desk: &Desk) -> i64 {
+    let connection = rusqlite::Connection::open(&desk.path).unwrap();
+    connection.query_row("SELECT count(DISTINCT segid) FROM search_index_idx", [], |row| row.get(0)).unwrap()
+}
+
+#[test]
+fn tidying_merges_what_saves_left_behind_and_search_still_finds_the_newest_words() {
+    let mut desk = Desk::new();
+    let reporter = desk.reporter.clone();
+    let mut article = desk.draft("협약식 개최", "첫 문장.");
+    for n in 0..40 {
+        let mut content = article.content.clone();
+        content.body = format!("제{n}차 업무협약을 맺었다. 후속회의{n}도 열린다.");
+        article = desk.library.save(&reporter, article.id, article.head, content).unwrap();
+    }
+    let before = search_segments(&desk);
+    assert!(before > 8, "40 saves with nobody tidying leave many segments, found {before}");
+    let mut steps = 0;
+    while desk.library.tidy().unwrap() {
+        steps += 1;
+        assert!(steps < 1000, "tidying must finish");
+    }
+    assert!(steps > 0, "there was merging to do");
+    let after = search_segments(&desk);
+    assert!(after < before && after <= 4, "tidied from {before} segments to {after}");
+    assert!(!desk.library.tidy().unwrap(), "a tidy library has nothing left to merge");
+
+    let found = |desk: &Desk, query: &str| desk.library.search(query, &Filter::default()).unwrap().total;
+    assert_eq!(found(&desk, "후속회의39"), 1);
+    assert_eq!(found(&desk, "협약"), 1);
+    assert_eq!(found(&desk, "후속회의38"), 0, "a word only an older revision had is gone from the index");
+    let health = desk.library.check(false).unwrap();
+    assert!(health.is_ok(), "{health:?}");
 }

@@ -70,6 +70,14 @@ impl AppState {
         f(&mut desk)
     }
 
+    /// One short step of the library's upkeep (see `Library::tidy`); true if more remains.
+    pub fn tidy(&self) -> Result<bool, IpcError> {
+        self.with(|desk| match desk.library.as_mut() {
+            Some(library) => Ok(library.tidy()?),
+            None => Ok(false),
+        })
+    }
+
     pub fn release_due(&self) -> Result<Vec<ArticleId>, IpcError> {
         self.with(|desk| Ok(desk.library()?.release_due()?.into_iter().map(|article| article.id).collect()))
     }

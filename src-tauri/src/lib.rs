@@ -22,6 +22,22 @@ fn release_interval() -> Duration {
     Duration::from_secs(seconds)
 }
 
+/// Keeps the library tidy between the user's saves, so that no save merges the search index
+/// or copies the write-ahead log itself. Each step holds the library for a few milliseconds;
+/// the pause between steps lets any command that is waiting go first.
+fn tidy_while_idle(handle: &tauri::AppHandle) {
+    loop {
+        match handle.state::<AppState>().tidy() {
+            Ok(true) => std::thread::sleep(Duration::from_millis(20)),
+            Ok(false) => std::thread::sleep(Duration::from_millis(500)),
+            Err(error) => {
+                eprintln!("copydesk: tidying the library failed: {}; trying again in a minute", error.message);
+                std::thread::sleep(Duration::from_secs(60));
+            }
+        }
+    }
+}
+
 pub fn run() {
     let state = AppState::start();
     tauri::Builder::default()
@@ -42,6 +58,8 @@ pub fn run() {
                     std::thread::sleep(release_interval());
                 }
             });
+            let handle = app.handle().clone();
+            std::thread::spawn(move || tidy_while_idle(&handle));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let mut library = Library::open(&path, clock)?;
     let json = cli.json;
     let initialising = matches!(cli.command, Command::Init(_));
+    let writes = cli.command.writes();
     let acting = |library: &Library| -> copydesk::Result<User> { library.user(cli.user.as_deref()) };
     // People and settings may be managed before anyone exists; then there is nobody to act as.
     let maybe_acting = |library: &Library| -> copydesk::Result<Option<User>> {
@@ -186,6 +187,11 @@ pub fn run(cli: Cli) -> Result<()> {
             library.backup(&path)?;
             print::done(&format!("backed up to {}", path.display()), json);
         }
+    }
+    if writes {
+        // Each command is its own short-lived process with no idle time after it: leave the
+        // index merged and the log copied back for whoever opens the library next.
+        library.settle()?;
     }
     Ok(())
 }

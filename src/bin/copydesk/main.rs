@@ -160,6 +160,38 @@ pub struct ExportArgs {
     pub filter: MatchArgs,
 }
 
+impl Command {
+    /// Whether the command may change the library (and so leave upkeep behind it).
+    fn writes(&self) -> bool {
+        match self {
+            Command::Init(_)
+            | Command::Settings(_)
+            | Command::User(UserCommand::Add { .. })
+            | Command::Import { .. }
+            | Command::New
+            | Command::Edit { .. }
+            | Command::Submit { .. }
+            | Command::Return { .. }
+            | Command::Publish { .. }
+            | Command::Correct { .. }
+            | Command::Kill { .. }
+            | Command::ReleaseDue
+            | Command::Restore { .. } => true,
+            // check --repair and bench-archive settle on their own.
+            Command::User(_)
+            | Command::List(_)
+            | Command::Show { .. }
+            | Command::History { .. }
+            | Command::Diff { .. }
+            | Command::Search { .. }
+            | Command::Export(_)
+            | Command::Check { .. }
+            | Command::Backup { .. }
+            | Command::BenchArchive { .. } => false,
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {
     /// Add a person
