@@ -141,3 +141,19 @@ fn tidying_merges_what_saves_left_behind_and_search_still_finds_the_newest_words
     let health = desk.library.check(false).unwrap();
     assert!(health.is_ok(), "{health:?}");
 }
+
+#[test]
+fn a_version_2_library_gains_the_status_facets_search_filters_use() {
+    let mut desk = Desk::new();
+    desk.import_seed();
+    {
+        // Back to what a version 2 build left: no status facets.
+        let connection = rusqlite::Connection::open(&desk.path).unwrap();
+        connection.execute("DELETE FROM article_facets WHERE kind = 'status'", []).unwrap();
+        connection.pragma_update(None, "user_version", 2).unwrap();
+    }
+    desk.reopen();
+    let published = Filter { status: Some(copydesk::workflow::Status::Published), ..Filter::default() };
+    assert_eq!(desk.library.search("협약", &published).unwrap().total, 1);
+    assert_eq!(desk.library.search("협약", &Filter::default()).unwrap().total, 1);
+}

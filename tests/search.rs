@@ -131,3 +131,38 @@ fn list_is_newest_first() {
     assert_eq!(order, vec!["둘째", "첫째"]);
     assert_eq!(list[0].bylines, vec!["김기랑"]);
 }
+
+#[test]
+fn search_filters_follow_the_workflow_and_the_dates() {
+    let mut desk = Desk::new();
+    desk.import_seed();
+    let draft = desk.draft("협약 초안", "협약 관련 초안");
+    let (reporter, editor) = (desk.reporter.clone(), desk.editor.clone());
+    desk.library.submit(&reporter, draft.id, Change::default()).unwrap();
+    let search = |desk: &Desk, filter: Filter| {
+        let results = desk.library.search("협약", &filter).unwrap();
+        assert_eq!(results.total as usize, results.hits.len(), "the total counts the filtered hits only");
+        results.hits.into_iter().map(|hit| hit.article.headline).collect::<Vec<_>>()
+    };
+    let by_status = |status| Filter { status: Some(status), ..Filter::default() };
+    assert_eq!(search(&desk, by_status(Status::Submitted)), vec!["협약 초안"]);
+
+    desk.set_now("2025-03-02T10:00:00+09:00");
+    desk.library.publish(&editor, draft.id, Change::default()).unwrap();
+    assert!(search(&desk, by_status(Status::Submitted)).is_empty(), "publishing moves the article out of submitted");
+    assert_eq!(search(&desk, by_status(Status::Published)).len(), 2);
+
+    let published_in = |from: &str, to: &str| Filter {
+        status: Some(Status::Published),
+        section: Some("경제".into()),
+        published_from: Some(at(from)),
+        published_to: Some(at(to)),
+        ..Filter::default()
+    };
+    assert_eq!(search(&desk, published_in("2025-03-01T00:00:00+09:00", "2025-04-01T00:00:00+09:00")), vec!["협약 초안"]);
+    let february = search(&desk, published_in("2025-02-01T00:00:00+09:00", "2025-03-01T00:00:00+09:00"));
+    assert_eq!(february.len(), 1);
+    assert_ne!(february, vec!["협약 초안"]);
+    let killed = Filter { status: Some(Status::Killed), ..Filter::default() };
+    assert!(search(&desk, killed).is_empty());
+}

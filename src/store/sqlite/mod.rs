@@ -18,7 +18,11 @@ use crate::user::{NewUser, Role, User, UserId};
 use crate::workflow::Status;
 use crate::{Error, Result};
 
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("schema_v1.sql")), M::up(include_str!("schema_v2.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("schema_v1.sql")),
+    M::up(include_str!("schema_v2.sql")),
+    M::up(include_str!("schema_v3.sql")),
+];
 
 /// How many pages of the search indexes one tidy step may merge: a few milliseconds of work,
 /// the longest a save can wait behind it.
@@ -194,6 +198,33 @@ fn filter_clause(filter: &Filter, driving: Option<&(&'static str, String)>) -> (
     (clauses.join(" AND "), values)
 }
 
+/// The WHERE clause and parameters a search hit with rowid `hit` must meet. Status, section,
+/// byline and tag are each one lookup in the narrow facet index, so checking a hit never reads
+/// its article row (one 4 KB page each, most of it text); only date ranges need that row.
+fn search_filter_clause(filter: &Filter, hit: &str) -> (String, Vec<Value>) {
+    let mut clauses: Vec<String> = vec!["1".into()];
+    let mut values: Vec<Value> = Vec::new();
+    let status = filter.status.map(|status| ("status", status.as_str().to_string()));
+    for (kind, value) in status.into_iter().chain(facets(filter)) {
+        clauses.push(format!("EXISTS (SELECT 1 FROM article_facets f WHERE f.article_id = {hit} AND f.kind = ? AND f.value = ?)"));
+        values.push(Value::Text(kind.into()));
+        values.push(Value::Text(value));
+    }
+    let ranges = [
+        ("first_published >= ?", filter.published_from),
+        ("first_published < ?", filter.published_to),
+        ("last_modified >= ?", filter.modified_from),
+        ("last_modified < ?", filter.modified_to),
+    ];
+    let ranges: Vec<_> = ranges.into_iter().filter_map(|(clause, bound)| Some((clause, bound?))).collect();
+    if !ranges.is_empty() {
+        let conditions: Vec<&str> = ranges.iter().map(|(clause, _)| *clause).collect();
+        clauses.push(format!("EXISTS (SELECT 1 FROM articles r WHERE r.id = {hit} AND {})", conditions.join(" AND ")));
+        values.extend(ranges.iter().map(|(_, bound)| Value::Integer(micros(*bound))));
+    }
+    (clauses.join(" AND "), values)
+}
+
 fn page(filter: &Filter) -> (i64, i64) {
     (i64::from(filter.limit.unwrap_or(Filter::DEFAULT_LIMIT)), i64::from(filter.offset.unwrap_or(0)))
 }
@@ -205,7 +236,7 @@ fn index_facets(tx: &rusqlite::Transaction, article: &Article, replace: bool) ->
         tx.prepare_cached("DELETE FROM article_facets WHERE article_id = ?")?.execute([article.id.0])?;
     }
     let content = &article.content;
-    let mut facets: Vec<(&str, String)> = Vec::new();
+    let mut facets: Vec<(&str, String)> = vec![("status", article.status.as_str().to_string())];
     for depth in 1..=content.section.0.len() {
         facets.push(("section", Section(content.section.0[..depth].to_vec()).path()));
     }
@@ -527,35 +558,36 @@ impl Store for SqliteStore {
         if terms.is_empty() {
             return Err(Error::invalid(format!("the search {query:?}"), "type at least one word or number to look for"));
         }
-        let expression = terms.match_expression();
-        let (clause, filter_values) = filter_clause(filter, None);
+        let matching = Value::Text(terms.match_expression());
         let (limit, offset) = page(filter);
-        let with = |first: &[Value], rest: &[Value]| -> Vec<Value> { first.iter().chain(filter_values.iter()).chain(rest).cloned().collect() };
-        let matching = Value::Text(expression);
+        let with = |filter_values: &[Value], first: &[Value], rest: &[Value]| -> Vec<Value> {
+            first.iter().chain(filter_values).chain(rest).cloned().collect()
+        };
 
-        // Headline hits first: the small headline index finds them all cheaply.
-        let in_headline = format!("FROM headline_index h JOIN articles a ON a.id = h.rowid WHERE headline_index MATCH ? AND {clause}");
+        // Every hit is in the full index (it holds the headline too), so the total is one
+        // capped count there.
+        let (in_full, full_values) = search_filter_clause(filter, "s.rowid");
+        let total: i64 = self
+            .connection
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM (SELECT 1 FROM search_index s WHERE search_index MATCH ? AND {in_full} LIMIT {})",
+                search::COUNT_LIMIT
+            ))?
+            .query_row(params_from_iter(with(&full_values, std::slice::from_ref(&matching), &[])), |row| row.get(0))?;
+
+        // Headline hits come first: the small headline index finds them all cheaply.
+        let (in_headlines, headline_values) = search_filter_clause(filter, "h.rowid");
         let headline_hits: i64 = self
             .connection
-            .prepare_cached(&format!("SELECT count(*) {in_headline}"))?
-            .query_row(params_from_iter(with(std::slice::from_ref(&matching), &[])), |row| row.get(0))?;
+            .prepare_cached(&format!("SELECT count(*) FROM headline_index h WHERE headline_index MATCH ? AND {in_headlines}"))?
+            .query_row(params_from_iter(with(&headline_values, std::slice::from_ref(&matching), &[])), |row| row.get(0))?;
+        let in_headline = format!("FROM headline_index h JOIN articles a ON a.id = h.rowid WHERE headline_index MATCH ? AND {in_headlines}");
         // Then every other hit, newest first, streamed from the full index so a page costs
         // about its own size however common the word is.
         let elsewhere = format!(
             "FROM search_index s JOIN articles a ON a.id = s.rowid WHERE search_index MATCH ? \
-             AND s.rowid NOT IN (SELECT rowid FROM headline_index WHERE headline_index MATCH ?) AND {clause}"
+             AND s.rowid NOT IN (SELECT rowid FROM headline_index WHERE headline_index MATCH ?) AND {in_full}"
         );
-        // Without a filter the count needs no article rows at all.
-        let counted = if clause == "1" {
-            "FROM search_index s WHERE search_index MATCH ? AND s.rowid NOT IN (SELECT rowid FROM headline_index WHERE headline_index MATCH ?)"
-                .to_string()
-        } else {
-            elsewhere.clone()
-        };
-        let other_hits: i64 = self
-            .connection
-            .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 {counted} LIMIT {})", search::COUNT_LIMIT))?
-            .query_row(params_from_iter(with(&[matching.clone(), matching.clone()], &[])), |row| row.get(0))?;
 
         let read = |sql: String, values: Vec<Value>| -> Result<Vec<(ArticleSummary, Content)>> {
             let mut statement = self.connection.prepare_cached(&sql)?;
@@ -566,21 +598,20 @@ impl Store for SqliteStore {
         };
         let mut rows = Vec::new();
         if offset < headline_hits {
-            let values = with(std::slice::from_ref(&matching), &[Value::Integer(limit), Value::Integer(offset)]);
+            let values = with(&headline_values, std::slice::from_ref(&matching), &[Value::Integer(limit), Value::Integer(offset)]);
             rows = read(format!("SELECT {SUMMARY_COLUMNS}, a.content {in_headline} ORDER BY h.rowid DESC LIMIT ? OFFSET ?"), values)?;
         }
         let still_wanted = limit - rows.len() as i64;
         if still_wanted > 0 {
             let skip = (offset - headline_hits).max(0);
-            let values = with(&[matching.clone(), matching.clone()], &[Value::Integer(still_wanted), Value::Integer(skip)]);
+            let values = with(&full_values, &[matching.clone(), matching.clone()], &[Value::Integer(still_wanted), Value::Integer(skip)]);
             rows.extend(read(format!("SELECT {SUMMARY_COLUMNS}, a.content {elsewhere} ORDER BY s.rowid DESC LIMIT ? OFFSET ?"), values)?);
         }
         let hits = rows
             .into_iter()
             .map(|(article, content)| SearchHit { snippet: search::snippet(&content, &terms.words, 80), article })
             .collect();
-        let exact = other_hits < search::COUNT_LIMIT;
-        Ok(SearchResults { total: (headline_hits + other_hits) as u64, exact, hits })
+        Ok(SearchResults { total: total as u64, exact: total < search::COUNT_LIMIT, hits })
     }
 
     fn due_for_release(&self, now: Timestamp) -> Result<Vec<ArticleId>> {
