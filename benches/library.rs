@@ -169,9 +169,12 @@ fn main() {
     // COPYDESK_BENCH_REBUILD=0 skips the rebuild (long at a million articles); =1 forces it.
     let rebuild = std::env::var("COPYDESK_BENCH_REBUILD").map(|value| value != "0").unwrap_or(benchmarking);
     if rebuild {
+        let before = library.search("협약", &Filter::default()).expect("searches");
         let started = Instant::now();
         library.rebuild_index().expect("index rebuilds");
         println!("rebuild the search index from scratch: {:.1} s", started.elapsed().as_secs_f64());
+        let after = library.search("협약", &Filter::default()).expect("searches");
+        assert_eq!((after.total, after.exact), (before.total, before.exact), "the rebuilt index finds what the old one did");
     }
 }
 

@@ -424,12 +424,14 @@ impl Library {
     /// the search index's segment merges and the write-ahead log's checkpoint to this, so a
     /// save costs the same every time: the app calls it when idle.
     pub fn tidy(&mut self) -> Result<bool> {
-        self.store.tidy()
+        // 64 pages of each index: a few milliseconds, the longest a save can wait behind it.
+        self.store.tidy(64)
     }
 
-    /// Tidies until nothing is left, for callers that are about to stop (the CLI, bulk imports).
+    /// Tidies until nothing is left, for callers that are about to stop or that nobody is
+    /// waiting on (the CLI, bulk imports, an index rebuild), so in longer steps.
     pub fn settle(&mut self) -> Result<()> {
-        while self.store.tidy()? {}
+        while self.store.tidy(4096)? {}
         Ok(())
     }
 

@@ -106,10 +106,10 @@ pub trait Store: Send {
     fn check(&mut self, repair: bool) -> Result<Health>;
     /// Rebuilds the search index and the byline and tag lists from the articles' content.
     fn rebuild_index(&mut self) -> Result<()>;
-    /// One bounded step of upkeep that saves leave for idle time: merging the search index's
-    /// small segments and copying the write-ahead log into the file. True if it merged
-    /// something, so more may remain.
-    fn tidy(&mut self) -> Result<bool>;
+    /// One bounded step of upkeep that saves leave for idle time: merging about `merge_pages`
+    /// pages of the search index's small segments, or, with nothing left to merge, copying the
+    /// write-ahead log into the file. True if it merged something, so more may remain.
+    fn tidy(&mut self, merge_pages: u32) -> Result<bool>;
     /// A consistent copy of the whole library at `path`, taken while it stays in use.
     fn backup(&self, path: &std::path::Path) -> Result<()>;
 }

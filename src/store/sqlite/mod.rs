@@ -24,9 +24,6 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_v3.sql")),
 ];
 
-/// How many pages of the search indexes one tidy step may merge: a few milliseconds of work,
-/// the longest a save can wait behind it.
-const TIDY_MERGE_PAGES: i64 = 64;
 
 pub struct SqliteStore {
     connection: Connection,
@@ -705,14 +702,14 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn tidy(&mut self) -> Result<bool> {
+    fn tidy(&mut self, merge_pages: u32) -> Result<bool> {
         // FTS5 reports no result for 'merge'; its documented sign of work done is that the
         // connection's change counter moves by two or more.
         let tx = self.connection.transaction()?;
         let mut merged = false;
         for index in ["search_index", "headline_index"] {
             let before = tx.total_changes();
-            tx.prepare_cached(&format!("INSERT INTO {index} ({index}, rank) VALUES ('merge', ?)"))?.execute([TIDY_MERGE_PAGES])?;
+            tx.prepare_cached(&format!("INSERT INTO {index} ({index}, rank) VALUES ('merge', ?)"))?.execute([merge_pages])?;
             merged |= tx.total_changes() - before >= 2;
         }
         tx.commit()?;
