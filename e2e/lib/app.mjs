@@ -87,6 +87,8 @@ export async function launch({ home, library, now, application = BIN }) {
     COPYDESK_LIBRARY: library,
     COPYDESK_RELEASE_SECONDS: '1',
   };
+  // The kernel keeps the first 15 bytes of a process name.
+  const name = path.basename(application).slice(0, 15);
   if (now) env.COPYDESK_NOW = now;
   else delete env.COPYDESK_NOW;
   const driver = spawn(tauriDriver(), [], { env, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -118,7 +120,7 @@ export async function launch({ home, library, now, application = BIN }) {
     async crash() {
       for (const pid of descendants(driver.pid)) {
         try {
-          if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim().startsWith('copydesk-app')) process.kill(pid, 'SIGKILL');
+          if (comm(pid) === name) process.kill(pid, 'SIGKILL');
         } catch {
           // gone already
         }
@@ -127,14 +129,14 @@ export async function launch({ home, library, now, application = BIN }) {
     },
     /** PSS in kB summed over the app and every process it started (WebKit's web and network processes). */
     pss() {
-      const app = descendants(driver.pid).find((pid) => comm(pid).startsWith('copydesk-app'));
+      const app = descendants(driver.pid).find((pid) => comm(pid) === name);
       if (!app) return { kb: 0, processes: [] };
       const processes = [app, ...descendants(app)].map((pid) => ({ pid, name: comm(pid), kb: pssOf(pid) }));
       return { kb: processes.reduce((sum, p) => sum + p.kb, 0), processes };
     },
     /** When the app process was started, in ms since the epoch (10 ms resolution, from /proc). */
     startedAt() {
-      const app = descendants(driver.pid).find((pid) => comm(pid).startsWith('copydesk-app'));
+      const app = descendants(driver.pid).find((pid) => comm(pid) === name);
       if (!app) return null;
       const stat = fs.readFileSync(`/proc/${app}/stat`, 'utf8');
       const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);

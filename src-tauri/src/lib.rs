@@ -6,6 +6,7 @@ mod desk;
 pub mod dto;
 mod photos;
 mod preview;
+mod webview;
 
 #[cfg(test)]
 mod bindings;
@@ -30,6 +31,9 @@ pub fn run() {
         .manage(state)
         .register_uri_scheme_protocol("photo", photos::serve)
         .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                webview::tune(&window);
+            }
             let handle = app.handle().clone();
             std::thread::spawn(move || {
                 loop {
