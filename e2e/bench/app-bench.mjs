@@ -56,8 +56,8 @@ function largestMappings(pid) {
   const sizes = new Map();
   let current = '';
   for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
-    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
-    if (header) current = header[1] || '[anon]';
+    const header = /^[0-9a-f]+-[0-9a-f]+ (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) current = header[2] || `[anon ${header[1]}]`;
     const pss = /^Pss:\s+(\d+) kB/.exec(line);
     if (pss) sizes.set(current, (sizes.get(current) ?? 0) + Number(pss[1]));
   }
@@ -72,7 +72,8 @@ async function searchOnce(i) {
   await app.browser.waitUntil(async () => (await app.browser.$$('table[data-testid="articles"] mark')).length === 0, { timeout: 10000 });
   await app.browser.$('[data-row="0"]').waitForExist();
 }
-await new Promise((r) => setTimeout(r, 2000));
+// BENCH_SETTLE=SECONDS waits that long on the list before the last sample (2 s by default).
+await new Promise((r) => setTimeout(r, Number(process.env.BENCH_SETTLE ?? 2) * 1000));
 samples.push({ iteration: iterations, settled: true, ...app.pss() });
 // BENCH_SMAPS=1 also prints where each process's memory is: the largest mappings by PSS.
 const mappings = process.env.BENCH_SMAPS ? samples.at(-1).processes.map((p) => ({ name: p.name, top: largestMappings(p.pid) })) : undefined;

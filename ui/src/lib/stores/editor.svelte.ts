@@ -6,6 +6,9 @@ import { backend, errorCode, errorMessage, type WorkflowCommand } from '../backe
 
 /// How long typing may go unsaved before the working copy is autosaved (the target is < 1 s).
 export const AUTOSAVE_MS = 400;
+/// How long the preview waits for a pause in typing: one page per burst of keys, not one per key
+/// (each is a new document in the preview frame, garbage the web process holds for a while).
+export const PREVIEW_MS = 150;
 
 export const editor = $state({
   view: null as ArticleView | null,
@@ -16,12 +19,13 @@ export const editor = $state({
   /// Set when a save was refused because the library has a newer revision.
   conflict: null as { mine: Content; theirs: Article } | null,
   preview: null as Preview | null,
-  /// Bumped when the draft is replaced from outside (load, recovery, restore), so the body
-  /// editor resets its text instead of merging keystrokes.
+  /// Bumped when the draft is replaced from outside (load, recovery, restore), so the fields
+  /// reset their local text (the body editor follows the draft's body by itself).
   revisionKey: 0,
 });
 
 let autosaveTimer: ReturnType<typeof setTimeout> | null = null;
+let previewTimer: ReturnType<typeof setTimeout> | null = null;
 /// Counts edits, so a reply that arrives after more typing does not replace the newer text.
 let edits = 0;
 let previewPending = false;
@@ -56,6 +60,8 @@ export async function reload(): Promise<void> {
 
 export function close(): void {
   void flushAutosave();
+  if (previewTimer) clearTimeout(previewTimer);
+  previewTimer = null;
   editor.view = null;
   editor.draft = null;
   editor.preview = null;
@@ -67,7 +73,11 @@ export function changed(): void {
   edits++;
   editor.dirty = true;
   if (!autosaveTimer) autosaveTimer = setTimeout(() => void flushAutosave(), AUTOSAVE_MS);
-  void refreshPreview();
+  if (previewTimer) clearTimeout(previewTimer);
+  previewTimer = setTimeout(() => {
+    previewTimer = null;
+    void refreshPreview();
+  }, PREVIEW_MS);
 }
 
 export async function flushAutosave(): Promise<void> {
