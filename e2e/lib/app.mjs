@@ -148,6 +148,14 @@ export async function launch({ home, library, now, application = BIN }) {
     async shot(name, dir = SHOTS) {
       fs.mkdirSync(dir, { recursive: true });
       await new Promise((r) => setTimeout(r, 300));
+      // Without GPU compositing (src-tauri/src/webview.rs) WebKit takes the snapshot at the next
+      // paint, and an idle page never paints: schedule one, or the screenshot waits forever.
+      await browser.execute(() => {
+        setTimeout(() => {
+          document.documentElement.style.outline = '1px solid transparent';
+          requestAnimationFrame(() => (document.documentElement.style.outline = ''));
+        }, 100);
+      });
       await browser.saveScreenshot(path.join(dir, `${name}.png`));
     },
     async text(testid) {
