@@ -127,6 +127,27 @@ describe('a reporter and an editor in the Copydesk window', function () {
     await app.browser.execute(() => document.querySelector('[data-testid="search"]').dispatchEvent(new Event('input', { bubbles: true })));
   });
 
+  it('offers the sections the library uses, and a new section typed as a path joins them', async () => {
+    const offered = (id) => app.browser.execute((id) => [...document.querySelectorAll(`#${id} option`)].map((option) => option.value), id);
+    await app.until(async () => (await offered('filter-sections')).includes('경제 > 경제일반'), 'the list filter does not offer the article\'s section');
+    assert.ok(!(await offered('filter-sections')).includes('스포츠'), 'a section nobody uses is offered');
+    await app.$('new-article').click();
+    await app.$('headline').waitForDisplayed();
+    await app.until(async () => (await offered('sections')).includes('경제 > 경제일반'), 'the picker does not offer the library\'s section');
+    await typeInto('section', '문화 > 공연');
+    await typeInto('headline', '국립극장 신년 공연 개막');
+    await app.browser.keys(['Control', 's']);
+    await app.until(async () => (await app.text('save-state')).includes('판 2'), 'the new article was not saved');
+    await app.$('back').click();
+    await app.until(async () => (await offered('filter-sections')).join('|') === '경제 > 경제일반|문화 > 공연', 'the new section is not offered beside the old one');
+    await typeInto('filter-section', '문화');
+    await app.browser.keys(['Tab']);
+    await app.until(async () => (await app.text('list-count')) === '1건', 'filtering by the new section does not find its article');
+    assert.equal(await app.browser.$('table[data-testid="articles"] td.section').getText(), '문화 > 공연');
+    await app.$('clear-filters').click();
+    await app.until(async () => (await app.text('list-count')) === '2건', 'the section filter did not clear');
+  });
+
   it('submits (송고) as the reporter, who may not publish', async () => {
     await openFromList(HEADLINE);
     const publish = await app.$('action-publish');

@@ -90,6 +90,12 @@ pub async fn search(state: State<'_, AppState>, query: String, filter: Filter) -
     state.with(|desk| Ok(desk.library()?.search(&query, &filter)?))
 }
 
+/// The section paths the newest articles use, most used first (`sections::in_use`).
+#[tauri::command]
+pub async fn sections(state: State<'_, AppState>) -> Reply<Vec<String>> {
+    state.with(|desk| Ok(crate::sections::in_use(desk.library()?)?))
+}
+
 /// An article with what the signed-in user may do to it and any unsaved text to recover.
 #[tauri::command]
 pub async fn article(state: State<'_, AppState>, id: ArticleId) -> Reply<ArticleView> {

@@ -6,6 +6,7 @@ mod desk;
 pub mod dto;
 mod photos;
 mod preview;
+mod sections;
 mod webview;
 
 #[cfg(test)]
@@ -57,6 +58,7 @@ pub fn run() {
             commands::set_language,
             commands::list,
             commands::search,
+            commands::sections,
             commands::article,
             commands::create,
             commands::save,

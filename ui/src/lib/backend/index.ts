@@ -43,6 +43,8 @@ export interface Backend {
   setLanguage(language: string): Promise<void>;
   list(filter: Filter): Promise<ListPage>;
   search(query: string, filter: Filter): Promise<SearchResults>;
+  /// Section paths the newest articles use, most used first.
+  sections(): Promise<string[]>;
   article(id: ArticleId): Promise<ArticleView>;
   create(content: Content): Promise<Article>;
   save(id: ArticleId, base: RevisionNo, content: Content): Promise<Article>;

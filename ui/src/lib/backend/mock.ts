@@ -111,6 +111,15 @@ export function mockBackend(): MockBackend {
         .map((a) => ({ article: summary(a), snippet: [{ text: query, hit: true }] }));
       return { total: hits.length, exact: true, hits };
     },
+    async sections() {
+      record('sections');
+      const counts = new Map<string, number>();
+      for (const { article } of articles.values()) {
+        const path = article.content.section.join(' > ');
+        if (path) counts.set(path, (counts.get(path) ?? 0) + 1);
+      }
+      return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([path]) => path);
+    },
     async article(id) {
       record('article', id);
       const { article } = get(id);

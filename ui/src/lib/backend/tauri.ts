@@ -28,6 +28,7 @@ export const tauriBackend: Backend = {
   setLanguage: (language) => call('set_language', { language }),
   list: (filter) => call('list', { filter }),
   search: (query, filter) => call('search', { query, filter }),
+  sections: () => call('sections'),
   article: (id) => call('article', { id }),
   create: (content) => call('create', { content }),
   save: (id, base, content) => call('save', { id, base, content }),

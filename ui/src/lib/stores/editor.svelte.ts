@@ -3,6 +3,7 @@
 // sends what the user did and shows what came back.
 import type { Article, ArticleId, ArticleView, Content, Preview } from '../bindings';
 import { backend, errorCode, errorMessage, type WorkflowCommand } from '../backend';
+import { loadSections } from './sections.svelte';
 
 /// How long typing may go unsaved before the working copy is autosaved (the target is < 1 s).
 export const AUTOSAVE_MS = 400;
@@ -45,6 +46,7 @@ export async function openArticle(id: ArticleId): Promise<void> {
   editor.dirty = false;
   editor.revisionKey++;
   void refreshPreview();
+  void loadSections();
 }
 
 /// Re-reads the article (after an action, or when the clock released it) keeping unsaved text.
