@@ -14,7 +14,7 @@ use tauri::State;
 use tauri::ipc::{InvokeBody, Request};
 
 use crate::AppState;
-use crate::dto::{ActionState, ArticleView, ChangeInput, Exported, IpcError, ListPage, Preview, Session};
+use crate::dto::{ActionState, ArticleView, ChangeInput, Exported, IpcError, ListPage, People, Preview, Session};
 
 type Reply<T> = Result<T, IpcError>;
 
@@ -49,6 +49,26 @@ pub async fn setup_profile(state: State<'_, AppState>, user: NewUser) -> Reply<U
         let email = added.email.clone();
         desk.remember(|config| config.email = Some(email))?;
         Ok(added)
+    })
+}
+
+/// Everyone in the library, and whether the signed-in profile may add people (`people`).
+#[tauri::command]
+pub async fn people(state: State<'_, AppState>) -> Reply<People> {
+    state.with(|desk| {
+        let actor = desk.actor().ok();
+        let library = desk.library()?;
+        let reason = crate::people::refusal(library, actor.as_ref());
+        Ok(People { users: library.users()?, may_add: reason.is_none(), reason })
+    })
+}
+
+/// Adds a person to the library; only an admin may (or anyone, while the library has no admin).
+#[tauri::command]
+pub async fn add_user(state: State<'_, AppState>, user: NewUser) -> Reply<User> {
+    state.with(|desk| {
+        let actor = desk.actor().ok();
+        Ok(desk.library()?.add_user(actor.as_ref(), user)?)
     })
 }
 

@@ -5,6 +5,7 @@ mod commands;
 mod desk;
 pub mod dto;
 mod photos;
+mod people;
 mod preview;
 mod sections;
 mod webview;
@@ -53,6 +54,8 @@ pub fn run() {
             commands::session,
             commands::open_library,
             commands::setup_profile,
+            commands::people,
+            commands::add_user,
             commands::sign_in,
             commands::set_newsroom,
             commands::set_language,

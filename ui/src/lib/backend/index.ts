@@ -15,6 +15,7 @@ import type {
   ListPage,
   Newsroom,
   NewUser,
+  People,
   Photo,
   Preview,
   Revision,
@@ -39,6 +40,9 @@ export interface Backend {
   openLibrary(path: string): Promise<void>;
   setupProfile(user: NewUser): Promise<User>;
   signIn(email: string): Promise<User>;
+  /// Everyone in the library, and whether the signed-in profile may add people.
+  people(): Promise<People>;
+  addUser(user: NewUser): Promise<User>;
   setNewsroom(newsroom: Newsroom): Promise<Newsroom>;
   setLanguage(language: string): Promise<void>;
   list(filter: Filter): Promise<ListPage>;
