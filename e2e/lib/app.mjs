@@ -86,6 +86,8 @@ export async function launch({ home, library, now, application = BIN }) {
     XDG_DATA_HOME: path.join(home, '.local/share'),
     COPYDESK_LIBRARY: library,
     COPYDESK_RELEASE_SECONDS: '1',
+    // GTK's file dialogs keep their settings in dconf, which needs a session bus Xvfb has not.
+    GSETTINGS_BACKEND: 'memory',
   };
   // The kernel keeps the first 15 bytes of a process name.
   const name = path.basename(application).slice(0, 15);

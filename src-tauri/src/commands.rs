@@ -228,11 +228,23 @@ pub async fn add_photo(state: State<'_, AppState>, request: Request<'_>) -> Repl
     let name = request.headers().get("file-name").and_then(|value| value.to_str().ok()).map(crate::photos::decode_name);
     let file = crate::photos::file_name(name.as_deref().unwrap_or("photo"));
     let bytes = bytes.clone();
-    state.with(|desk| {
-        let library = desk.library()?;
-        let image = library.add_image(bytes)?;
-        Ok(library.photo(&file, &image))
-    })
+    state.with(|desk| store_photo(desk, &file, bytes))
+}
+
+/// Stores the photo file at `path` (picked in the native file dialog), as `add_photo` does.
+#[tauri::command]
+pub async fn add_photo_file(state: State<'_, AppState>, path: String) -> Reply<Photo> {
+    let path = PathBuf::from(path);
+    let bytes = std::fs::read(&path).map_err(|error| IpcError::new("io", format!("{}: {error}", path.display())))?;
+    let name = path.file_name().map(|name| name.to_string_lossy().into_owned());
+    let file = crate::photos::file_name(name.as_deref().unwrap_or("photo"));
+    state.with(|desk| store_photo(desk, &file, bytes))
+}
+
+fn store_photo(desk: &mut crate::Desk, file: &str, bytes: Vec<u8>) -> Reply<Photo> {
+    let library = desk.library()?;
+    let image = library.add_image(bytes)?;
+    Ok(library.photo(file, &image))
 }
 
 /// The page as the export would render it, from the text being edited.

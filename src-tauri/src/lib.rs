@@ -78,6 +78,7 @@ pub fn run() {
             commands::restore,
             commands::release_due,
             commands::add_photo,
+            commands::add_photo_file,
             commands::preview,
             commands::to_instant,
             commands::to_local,

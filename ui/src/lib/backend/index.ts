@@ -61,14 +61,17 @@ export interface Backend {
   restore(id: ArticleId, number: RevisionNo, base: RevisionNo | null): Promise<Article>;
   releaseDue(): Promise<ArticleId[]>;
   addPhoto(name: string, bytes: Uint8Array): Promise<Photo>;
+  /// A photo file picked in the native dialog, read by the shell.
+  addPhotoFile(path: string): Promise<Photo>;
   preview(id: ArticleId, content: Content): Promise<Preview>;
   toInstant(local: string): Promise<string>;
   toLocal(instant: string): Promise<string>;
   exportArticle(id: ArticleId, folder: string, format: Format, selfContained: boolean, preview: boolean): Promise<Exported>;
   openPath(path: string): Promise<void>;
-  /// Native file dialogs; `null` when the user cancels.
-  pickLibrary(mode: 'open' | 'create'): Promise<string | null>;
-  pickExportFolder(defaultPath: string): Promise<string | null>;
+  /// Native file dialogs titled `title`; `null` (or none) when the user cancels.
+  pickLibrary(mode: 'open' | 'create', title: string): Promise<string | null>;
+  pickExportFolder(defaultPath: string, title: string): Promise<string | null>;
+  pickPhotos(title: string): Promise<string[]>;
   /// Scheduled articles the running app released; returns an unsubscribe function.
   onReleased(handler: (ids: ArticleId[]) => void): () => void;
 }

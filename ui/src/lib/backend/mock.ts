@@ -25,6 +25,8 @@ export interface MockBackend extends Backend {
   users: User[];
   newsroom: Newsroom;
   released: ((ids: ArticleId[]) => void)[];
+  /// What the photo dialog answers.
+  picked: string[];
 }
 
 export function mockBackend(): MockBackend {
@@ -239,11 +241,22 @@ export function mockBackend(): MockBackend {
     async openPath(path) {
       record('openPath', path);
     },
-    async pickLibrary() {
+    async addPhotoFile(path) {
+      record('addPhotoFile', path);
+      return mock.addPhoto(path.replace(/^.*[/\\]/, ''), new Uint8Array());
+    },
+    async pickLibrary(mode, title) {
+      record('pickLibrary', mode, title);
       return null;
     },
-    async pickExportFolder(defaultPath) {
+    async pickExportFolder(defaultPath, title) {
+      record('pickExportFolder', defaultPath, title);
       return defaultPath;
+    },
+    picked: [],
+    async pickPhotos(title) {
+      record('pickPhotos', title);
+      return mock.picked;
     },
     onReleased(handler) {
       mock.released.push(handler);
