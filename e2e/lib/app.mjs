@@ -75,9 +75,9 @@ function pssOf(pid) {
 
 /**
  * Launches the app as one person on one desktop.
- * @param {{ home: string, library: string, now?: string }} options
+ * @param {{ home: string, library: string, now?: string, application?: string, env?: Record<string, string> }} options
  */
-export async function launch({ home, library, now, application = BIN }) {
+export async function launch({ home, library, now, application = BIN, env: extra = {} }) {
   fs.mkdirSync(home, { recursive: true });
   const env = {
     ...process.env,
@@ -88,6 +88,7 @@ export async function launch({ home, library, now, application = BIN }) {
     COPYDESK_RELEASE_SECONDS: '1',
     // GTK's file dialogs keep their settings in dconf, which needs a session bus Xvfb has not.
     GSETTINGS_BACKEND: 'memory',
+    ...extra,
   };
   // The kernel keeps the first 15 bytes of a process name.
   const name = path.basename(application).slice(0, 15);
