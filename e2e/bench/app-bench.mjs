@@ -51,6 +51,19 @@ async function editOne(i) {
   await app.browser.$('[data-row="0"]').waitForExist();
 }
 
+/** The 12 largest mappings of `pid` by PSS in MB, anonymous ones grouped by kind. */
+function largestMappings(pid) {
+  const sizes = new Map();
+  let current = '';
+  for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) current = header[2] || `[anon ${header[1]}]`;
+    const pss = /^Pss:\s+(\d+) kB/.exec(line);
+    if (pss) sizes.set(current, (sizes.get(current) ?? 0) + Number(pss[1]));
+  }
+  return [...sizes].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([name, kb]) => `${(kb / 1024).toFixed(1)} ${name}`);
+}
+
 async function searchOnce(i) {
   await app.$('search').setValue(i % 2 ? '협약' : '바이오');
   await app.browser.$('table[data-testid="articles"] mark').waitForExist({ timeout: 10000 });
@@ -59,8 +72,11 @@ async function searchOnce(i) {
   await app.browser.waitUntil(async () => (await app.browser.$$('table[data-testid="articles"] mark')).length === 0, { timeout: 10000 });
   await app.browser.$('[data-row="0"]').waitForExist();
 }
-await new Promise((r) => setTimeout(r, 2000));
+// BENCH_SETTLE=SECONDS waits that long on the list before the last sample (2 s by default).
+await new Promise((r) => setTimeout(r, Number(process.env.BENCH_SETTLE ?? 2) * 1000));
 samples.push({ iteration: iterations, settled: true, ...app.pss() });
+// BENCH_SMAPS=1 also prints where each process's memory is: the largest mappings by PSS.
+const mappings = process.env.BENCH_SMAPS ? samples.at(-1).processes.map((p) => ({ name: p.name, top: largestMappings(p.pid) })) : undefined;
 await app.stop();
 previewMicros.sort((a, b) => a - b);
 const mb = (kb) => (kb / 1024).toFixed(1);
@@ -71,5 +87,6 @@ console.log(JSON.stringify({
   processStartToListMs: processToListMs,
   inPageNavigationToListMs: inPageMs && Math.round(inPageMs),
   previewMedianMs: (previewMicros[Math.floor(previewMicros.length / 2)] ?? 0) / 1000,
+  mappings,
   pssMB: samples.map((s) => ({ iteration: s.iteration, total: mb(s.kb), processes: s.processes.map((p) => `${p.name}:${mb(p.kb)}`).join(' ') })),
 }, null, 1));

@@ -75,9 +75,9 @@ function pssOf(pid) {
 
 /**
  * Launches the app as one person on one desktop.
- * @param {{ home: string, library: string, now?: string }} options
+ * @param {{ home: string, library: string, now?: string, application?: string, env?: Record<string, string> }} options
  */
-export async function launch({ home, library, now, application = BIN }) {
+export async function launch({ home, library, now, application = BIN, env: extra = {} }) {
   fs.mkdirSync(home, { recursive: true });
   const env = {
     ...process.env,
@@ -86,7 +86,12 @@ export async function launch({ home, library, now, application = BIN }) {
     XDG_DATA_HOME: path.join(home, '.local/share'),
     COPYDESK_LIBRARY: library,
     COPYDESK_RELEASE_SECONDS: '1',
+    // GTK's file dialogs keep their settings in dconf, which needs a session bus Xvfb has not.
+    GSETTINGS_BACKEND: 'memory',
+    ...extra,
   };
+  // The kernel keeps the first 15 bytes of a process name.
+  const name = path.basename(application).slice(0, 15);
   if (now) env.COPYDESK_NOW = now;
   else delete env.COPYDESK_NOW;
   const driver = spawn(tauriDriver(), [], { env, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -118,7 +123,7 @@ export async function launch({ home, library, now, application = BIN }) {
     async crash() {
       for (const pid of descendants(driver.pid)) {
         try {
-          if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim().startsWith('copydesk-app')) process.kill(pid, 'SIGKILL');
+          if (comm(pid) === name) process.kill(pid, 'SIGKILL');
         } catch {
           // gone already
         }
@@ -127,14 +132,14 @@ export async function launch({ home, library, now, application = BIN }) {
     },
     /** PSS in kB summed over the app and every process it started (WebKit's web and network processes). */
     pss() {
-      const app = descendants(driver.pid).find((pid) => comm(pid).startsWith('copydesk-app'));
+      const app = descendants(driver.pid).find((pid) => comm(pid) === name);
       if (!app) return { kb: 0, processes: [] };
       const processes = [app, ...descendants(app)].map((pid) => ({ pid, name: comm(pid), kb: pssOf(pid) }));
       return { kb: processes.reduce((sum, p) => sum + p.kb, 0), processes };
     },
     /** When the app process was started, in ms since the epoch (10 ms resolution, from /proc). */
     startedAt() {
-      const app = descendants(driver.pid).find((pid) => comm(pid).startsWith('copydesk-app'));
+      const app = descendants(driver.pid).find((pid) => comm(pid) === name);
       if (!app) return null;
       const stat = fs.readFileSync(`/proc/${app}/stat`, 'utf8');
       const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
@@ -146,6 +151,14 @@ export async function launch({ home, library, now, application = BIN }) {
     async shot(name, dir = SHOTS) {
       fs.mkdirSync(dir, { recursive: true });
       await new Promise((r) => setTimeout(r, 300));
+      // Without GPU compositing (src-tauri/src/webview.rs) WebKit takes the snapshot at the next
+      // paint, and an idle page never paints: schedule one, or the screenshot waits forever.
+      await browser.execute(() => {
+        setTimeout(() => {
+          document.documentElement.style.outline = '1px solid transparent';
+          requestAnimationFrame(() => (document.documentElement.style.outline = ''));
+        }, 100);
+      });
       await browser.saveScreenshot(path.join(dir, `${name}.png`));
     },
     async text(testid) {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, cli, launch } from '../lib/app.mjs';
+import { answer } from '../lib/dialogs.mjs';
 
 const ENTER = '\uE007';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'copydesk-e2e-'));
@@ -57,7 +58,7 @@ describe('a reporter and an editor in the Copydesk window', function () {
     assert.match(await app.text('who'), /김기랑 기자/);
   });
 
-  it('writes an article with every field in Korean, adds photos by picker and by drag-and-drop, reorders them and saves', async () => {
+  it('writes an article with every field in Korean, adds photos by the file dialog and by drag-and-drop, reorders them and saves', async () => {
     await app.$('new-article').click();
     await app.$('headline').waitForDisplayed();
     await typeInto('section', '경제 > 경제일반');
@@ -72,7 +73,10 @@ describe('a reporter and an editor in the Copydesk window', function () {
         `중진공은 20일(현지시간) 일본 도쿄에서 CMIC와 '한·일 바이오 분야 협력 활성화를 위한 업무협약'을 체결했다고 밝혔다.${ENTER}`,
     );
     await app.$('tab-photos').click();
-    await app.$('photo-input').addValue(photo);
+    // The native file dialog, answered through the X server (lib/dialogs.mjs).
+    const picking = app.$('photo-add').click();
+    await answer('사진 선택', photo);
+    await picking;
     await app.$('photo-caption').waitForDisplayed();
     await typeInto('photo-caption', '20일(현지시간) 일본 도쿄에서 열린 업무협약식에서 참석자들이 기념사진을 촬영하고 있다.');
     await typeInto('photo-credit', '중소벤처기업진흥공단');
@@ -125,6 +129,27 @@ describe('a reporter and an editor in the Copydesk window', function () {
     await app.browser.keys(['Escape']);
     await app.$('search').clearValue();
     await app.browser.execute(() => document.querySelector('[data-testid="search"]').dispatchEvent(new Event('input', { bubbles: true })));
+  });
+
+  it('offers the sections the library uses, and a new section typed as a path joins them', async () => {
+    const offered = (id) => app.browser.execute((id) => [...document.querySelectorAll(`#${id} option`)].map((option) => option.value), id);
+    await app.until(async () => (await offered('filter-sections')).includes('경제 > 경제일반'), 'the list filter does not offer the article\'s section');
+    assert.ok(!(await offered('filter-sections')).includes('스포츠'), 'a section nobody uses is offered');
+    await app.$('new-article').click();
+    await app.$('headline').waitForDisplayed();
+    await app.until(async () => (await offered('sections')).includes('경제 > 경제일반'), 'the picker does not offer the library\'s section');
+    await typeInto('section', '문화 > 공연');
+    await typeInto('headline', '국립극장 신년 공연 개막');
+    await app.browser.keys(['Control', 's']);
+    await app.until(async () => (await app.text('save-state')).includes('판 2'), 'the new article was not saved');
+    await app.$('back').click();
+    await app.until(async () => (await offered('filter-sections')).join('|') === '경제 > 경제일반|문화 > 공연', 'the new section is not offered beside the old one');
+    await typeInto('filter-section', '문화');
+    await app.browser.keys(['Tab']);
+    await app.until(async () => (await app.text('list-count')) === '1건', 'filtering by the new section does not find its article');
+    assert.equal(await app.browser.$('table[data-testid="articles"] td.section').getText(), '문화 > 공연');
+    await app.$('clear-filters').click();
+    await app.until(async () => (await app.text('list-count')) === '2건', 'the section filter did not clear');
   });
 
   it('submits (송고) as the reporter, who may not publish', async () => {

@@ -12,7 +12,7 @@ use copydesk::user::{NewUser, User};
 use copydesk::workflow::{Action, Status};
 use ts_rs::TS;
 
-use crate::dto::{ActionState, ArticleView, ChangeInput, Exported, IpcError, ListPage, Preview, Session};
+use crate::dto::{ActionState, ArticleView, ChangeInput, Exported, IpcError, ListPage, People, Preview, Session};
 
 #[test]
 fn export_bindings() {
@@ -25,7 +25,7 @@ fn export_bindings() {
         )*};
     }
     export!(
-        IpcError, Session, ListPage, ActionState, ArticleView, Preview, ChangeInput, Exported, Article, ArticleId, Content,
+        IpcError, Session, People, ListPage, ActionState, ArticleView, Preview, ChangeInput, Exported, Article, ArticleId, Content,
         Length, Photo, Newsroom, FieldChange, Revision, RevisionNo, Filter, SearchResults, NewUser, User, Action, Status, Format
     );
     let mut files: Vec<String> = std::fs::read_dir(&dir)

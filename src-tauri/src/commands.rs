@@ -14,7 +14,7 @@ use tauri::State;
 use tauri::ipc::{InvokeBody, Request};
 
 use crate::AppState;
-use crate::dto::{ActionState, ArticleView, ChangeInput, Exported, IpcError, ListPage, Preview, Session};
+use crate::dto::{ActionState, ArticleView, ChangeInput, Exported, IpcError, ListPage, People, Preview, Session};
 
 type Reply<T> = Result<T, IpcError>;
 
@@ -49,6 +49,26 @@ pub async fn setup_profile(state: State<'_, AppState>, user: NewUser) -> Reply<U
         let email = added.email.clone();
         desk.remember(|config| config.email = Some(email))?;
         Ok(added)
+    })
+}
+
+/// Everyone in the library, and whether the signed-in profile may add people (`people`).
+#[tauri::command]
+pub async fn people(state: State<'_, AppState>) -> Reply<People> {
+    state.with(|desk| {
+        let actor = desk.actor().ok();
+        let library = desk.library()?;
+        let reason = crate::people::refusal(library, actor.as_ref());
+        Ok(People { users: library.users()?, may_add: reason.is_none(), reason })
+    })
+}
+
+/// Adds a person to the library; only an admin may (or anyone, while the library has no admin).
+#[tauri::command]
+pub async fn add_user(state: State<'_, AppState>, user: NewUser) -> Reply<User> {
+    state.with(|desk| {
+        let actor = desk.actor().ok();
+        Ok(desk.library()?.add_user(actor.as_ref(), user)?)
     })
 }
 
@@ -88,6 +108,12 @@ pub async fn list(state: State<'_, AppState>, filter: Filter) -> Reply<ListPage>
 #[tauri::command]
 pub async fn search(state: State<'_, AppState>, query: String, filter: Filter) -> Reply<SearchResults> {
     state.with(|desk| Ok(desk.library()?.search(&query, &filter)?))
+}
+
+/// The section paths the newest articles use, most used first (`sections::in_use`).
+#[tauri::command]
+pub async fn sections(state: State<'_, AppState>) -> Reply<Vec<String>> {
+    state.with(|desk| Ok(crate::sections::in_use(desk.library()?)?))
 }
 
 /// An article with what the signed-in user may do to it and any unsaved text to recover.
@@ -202,11 +228,23 @@ pub async fn add_photo(state: State<'_, AppState>, request: Request<'_>) -> Repl
     let name = request.headers().get("file-name").and_then(|value| value.to_str().ok()).map(crate::photos::decode_name);
     let file = crate::photos::file_name(name.as_deref().unwrap_or("photo"));
     let bytes = bytes.clone();
-    state.with(|desk| {
-        let library = desk.library()?;
-        let image = library.add_image(bytes)?;
-        Ok(library.photo(&file, &image))
-    })
+    state.with(|desk| store_photo(desk, &file, bytes))
+}
+
+/// Stores the photo file at `path` (picked in the native file dialog), as `add_photo` does.
+#[tauri::command]
+pub async fn add_photo_file(state: State<'_, AppState>, path: String) -> Reply<Photo> {
+    let path = PathBuf::from(path);
+    let bytes = std::fs::read(&path).map_err(|error| IpcError::new("io", format!("{}: {error}", path.display())))?;
+    let name = path.file_name().map(|name| name.to_string_lossy().into_owned());
+    let file = crate::photos::file_name(name.as_deref().unwrap_or("photo"));
+    state.with(|desk| store_photo(desk, &file, bytes))
+}
+
+fn store_photo(desk: &mut crate::Desk, file: &str, bytes: Vec<u8>) -> Reply<Photo> {
+    let library = desk.library()?;
+    let image = library.add_image(bytes)?;
+    Ok(library.photo(file, &image))
 }
 
 /// The page as the export would render it, from the text being edited.

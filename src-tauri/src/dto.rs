@@ -103,3 +103,12 @@ pub struct Exported {
     pub path: String,
     pub files: Vec<String>,
 }
+
+/// The people of the library, for the people screen, and whether the signed-in profile may add
+/// one (with the core's reason when not).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct People {
+    pub users: Vec<User>,
+    pub may_add: bool,
+    pub reason: Option<String>,
+}

@@ -5,7 +5,10 @@ mod commands;
 mod desk;
 pub mod dto;
 mod photos;
+mod people;
 mod preview;
+mod sections;
+mod webview;
 
 #[cfg(test)]
 mod bindings;
@@ -46,6 +49,9 @@ pub fn run() {
         .manage(state)
         .register_uri_scheme_protocol("photo", photos::serve)
         .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                webview::tune(&window);
+            }
             let handle = app.handle().clone();
             std::thread::spawn(move || {
                 loop {
@@ -66,11 +72,14 @@ pub fn run() {
             commands::session,
             commands::open_library,
             commands::setup_profile,
+            commands::people,
+            commands::add_user,
             commands::sign_in,
             commands::set_newsroom,
             commands::set_language,
             commands::list,
             commands::search,
+            commands::sections,
             commands::article,
             commands::create,
             commands::save,
@@ -87,6 +96,7 @@ pub fn run() {
             commands::restore,
             commands::release_due,
             commands::add_photo,
+            commands::add_photo_file,
             commands::preview,
             commands::to_instant,
             commands::to_local,

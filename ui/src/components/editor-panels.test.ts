@@ -47,16 +47,23 @@ describe('editor panels', () => {
     expect(mock.calls.find((c) => c.name === 'compare')?.args.slice(1)).toEqual([1, 2]);
   });
 
-  it('adds a photo from the file picker, signed off with the first byline email', async () => {
+  it('adds photos picked in the native dialog and dropped ones, signed off with the first byline email', async () => {
     editor.draft!.bylines = [{ name: '김기랑', title: '기자', email: 'rang@newspim.com' }];
     let edits = 0;
-    render(Photos, { draft: editor.draft!, onchange: () => edits++, onplace: () => {} });
-    const file = new File([new Uint8Array([1, 2, 3])], '협약식.png', { type: 'image/png' });
-    await fireEvent.change(screen.getByTestId('photo-input'), { target: { files: [file] } });
+    const shown = render(Photos, { draft: editor.draft!, onchange: () => edits++, onplace: () => {} });
+    mock.picked = ['/home/rang/사진/협약식.png'];
+    await fireEvent.click(screen.getByTestId('photo-add'));
     await tick();
     await tick();
-    expect(mock.calls.find((c) => c.name === 'addPhoto')?.args[0]).toBe('협약식.png');
+    expect(mock.calls.find((c) => c.name === 'pickPhotos')?.args[0]).toBe('사진 선택');
+    expect(mock.calls.find((c) => c.name === 'addPhotoFile')?.args[0]).toBe('/home/rang/사진/협약식.png');
     expect(editor.draft!.photos[0]).toMatchObject({ file: 'photos/협약식.png', email: 'rang@newspim.com' });
     expect(edits).toBe(1);
+    const dropped = new File([new Uint8Array([1, 2, 3])], '협약식.png', { type: 'image/png' });
+    (shown.component as unknown as { drop(files: File[]): void }).drop([dropped]);
+    await tick();
+    await tick();
+    expect(editor.draft!.photos.map((photo) => photo.file)).toEqual(['photos/협약식.png', 'photos/협약식-2.png']);
+    expect(edits).toBe(2);
   });
 });

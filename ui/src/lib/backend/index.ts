@@ -15,6 +15,7 @@ import type {
   ListPage,
   Newsroom,
   NewUser,
+  People,
   Photo,
   Preview,
   Revision,
@@ -39,10 +40,15 @@ export interface Backend {
   openLibrary(path: string): Promise<void>;
   setupProfile(user: NewUser): Promise<User>;
   signIn(email: string): Promise<User>;
+  /// Everyone in the library, and whether the signed-in profile may add people.
+  people(): Promise<People>;
+  addUser(user: NewUser): Promise<User>;
   setNewsroom(newsroom: Newsroom): Promise<Newsroom>;
   setLanguage(language: string): Promise<void>;
   list(filter: Filter): Promise<ListPage>;
   search(query: string, filter: Filter): Promise<SearchResults>;
+  /// Section paths the newest articles use, most used first.
+  sections(): Promise<string[]>;
   article(id: ArticleId): Promise<ArticleView>;
   create(content: Content): Promise<Article>;
   save(id: ArticleId, base: RevisionNo, content: Content): Promise<Article>;
@@ -55,14 +61,17 @@ export interface Backend {
   restore(id: ArticleId, number: RevisionNo, base: RevisionNo | null): Promise<Article>;
   releaseDue(): Promise<ArticleId[]>;
   addPhoto(name: string, bytes: Uint8Array): Promise<Photo>;
+  /// A photo file picked in the native dialog, read by the shell.
+  addPhotoFile(path: string): Promise<Photo>;
   preview(id: ArticleId, content: Content): Promise<Preview>;
   toInstant(local: string): Promise<string>;
   toLocal(instant: string): Promise<string>;
   exportArticle(id: ArticleId, folder: string, format: Format, selfContained: boolean, preview: boolean): Promise<Exported>;
   openPath(path: string): Promise<void>;
-  /// Native file dialogs; `null` when the user cancels.
-  pickLibrary(mode: 'open' | 'create'): Promise<string | null>;
-  pickExportFolder(defaultPath: string): Promise<string | null>;
+  /// Native file dialogs titled `title`; `null` (or none) when the user cancels.
+  pickLibrary(mode: 'open' | 'create', title: string): Promise<string | null>;
+  pickExportFolder(defaultPath: string, title: string): Promise<string | null>;
+  pickPhotos(title: string): Promise<string[]>;
   /// Scheduled articles the running app released; returns an unsubscribe function.
   onReleased(handler: (ids: ArticleId[]) => void): () => void;
 }

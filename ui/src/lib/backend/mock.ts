@@ -22,8 +22,11 @@ export interface MockBackend extends Backend {
   calls: { name: string; args: unknown[] }[];
   articles: Map<ArticleId, { article: Article; history: { revision: Revision; content: Content }[] }>;
   user: User | null;
+  users: User[];
   newsroom: Newsroom;
   released: ((ids: ArticleId[]) => void)[];
+  /// What the photo dialog answers.
+  picked: string[];
 }
 
 export function mockBackend(): MockBackend {
@@ -70,24 +73,42 @@ export function mockBackend(): MockBackend {
     calls,
     articles,
     user: null,
+    users: [],
     newsroom: { outlet: '뉴스핌', time_zone: 'Asia/Seoul', base_url: '', language: 'ko' },
     released: [],
     async session(): Promise<Session> {
       record('session');
-      return { library: '/tmp/mock.sqlite3', user: mock.user, users: mock.user ? [mock.user] : [], newsroom: mock.newsroom, now, language: null };
+      return { library: '/tmp/mock.sqlite3', user: mock.user, users: structuredClone(mock.users), newsroom: mock.newsroom, now, language: null };
     },
     async openLibrary(path) {
       record('openLibrary', path);
     },
     async setupProfile(user) {
       record('setupProfile', user);
-      mock.user = { id: 1, ...user };
+      mock.user = { id: mock.users.length + 1, ...user };
+      mock.users.push(mock.user);
       return mock.user;
     },
     async signIn(email) {
       record('signIn', email);
-      if (!mock.user || mock.user.email !== email) throw new BackendError({ code: 'unknown_user', message: email });
-      return mock.user;
+      const found = mock.users.find((u) => u.email === email);
+      if (!found) throw new BackendError({ code: 'unknown_user', message: email });
+      mock.user = found;
+      return found;
+    },
+    async people() {
+      record('people');
+      const refused = mock.users.some((u) => u.role === 'admin') && mock.user?.role !== 'admin';
+      const reason = refused ? 'only an admin manages people and settings of this library; act as one with --user' : null;
+      return { users: structuredClone(mock.users), may_add: !refused, reason };
+    },
+    async addUser(user) {
+      record('addUser', user);
+      const { reason } = await mock.people();
+      if (reason) throw new BackendError({ code: 'forbidden', message: reason });
+      const added = { id: mock.users.length + 1, ...user };
+      mock.users.push(added);
+      return added;
     },
     async setNewsroom(newsroom) {
       record('setNewsroom', newsroom);
@@ -110,6 +131,15 @@ export function mockBackend(): MockBackend {
         .filter((a) => a.content.body.includes(query) || a.content.headline.includes(query))
         .map((a) => ({ article: summary(a), snippet: [{ text: query, hit: true }] }));
       return { total: hits.length, exact: true, hits };
+    },
+    async sections() {
+      record('sections');
+      const counts = new Map<string, number>();
+      for (const { article } of articles.values()) {
+        const path = article.content.section.join(' > ');
+        if (path) counts.set(path, (counts.get(path) ?? 0) + 1);
+      }
+      return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([path]) => path);
     },
     async article(id) {
       record('article', id);
@@ -211,11 +241,22 @@ export function mockBackend(): MockBackend {
     async openPath(path) {
       record('openPath', path);
     },
-    async pickLibrary() {
+    async addPhotoFile(path) {
+      record('addPhotoFile', path);
+      return mock.addPhoto(path.replace(/^.*[/\\]/, ''), new Uint8Array());
+    },
+    async pickLibrary(mode, title) {
+      record('pickLibrary', mode, title);
       return null;
     },
-    async pickExportFolder(defaultPath) {
+    async pickExportFolder(defaultPath, title) {
+      record('pickExportFolder', defaultPath, title);
       return defaultPath;
+    },
+    picked: [],
+    async pickPhotos(title) {
+      record('pickPhotos', title);
+      return mock.picked;
     },
     onReleased(handler) {
       mock.released.push(handler);

@@ -18,16 +18,20 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 }
 
 const libraryFilter = [{ name: 'Copydesk library', extensions: ['sqlite3'] }];
+const photoFilter = [{ name: 'Photos', extensions: ['jpg', 'jpeg', 'png', 'gif', 'webp', 'JPG', 'JPEG', 'PNG'] }];
 
 export const tauriBackend: Backend = {
   session: () => call('session'),
   openLibrary: (path) => call('open_library', { path }),
   setupProfile: (user) => call('setup_profile', { user }),
   signIn: (email) => call('sign_in', { email }),
+  people: () => call('people'),
+  addUser: (user) => call('add_user', { user }),
   setNewsroom: (newsroom) => call('set_newsroom', { newsroom }),
   setLanguage: (language) => call('set_language', { language }),
   list: (filter) => call('list', { filter }),
   search: (query, filter) => call('search', { query, filter }),
+  sections: () => call('sections'),
   article: (id) => call('article', { id }),
   create: (content) => call('create', { content }),
   save: (id, base, content) => call('save', { id, base, content }),
@@ -52,16 +56,21 @@ export const tauriBackend: Backend = {
   toLocal: (instant) => call('to_local', { instant }),
   exportArticle: (id, folder, format, selfContained, preview) => call('export', { id, folder, format, selfContained, preview }),
   openPath: (path) => call('open_path', { path }),
-  pickLibrary: async (mode) => {
+  addPhotoFile: (path) => call('add_photo_file', { path }),
+  pickLibrary: async (mode, title) => {
     const picked =
       mode === 'open'
-        ? await open({ multiple: false, directory: false, filters: libraryFilter })
-        : await save({ filters: libraryFilter, defaultPath: 'library.sqlite3' });
+        ? await open({ title, multiple: false, directory: false, filters: libraryFilter })
+        : await save({ title, filters: libraryFilter, defaultPath: 'library.sqlite3' });
     return typeof picked === 'string' ? picked : null;
   },
-  pickExportFolder: async (defaultPath) => {
-    const picked = await open({ directory: true, multiple: false, defaultPath });
+  pickExportFolder: async (defaultPath, title) => {
+    const picked = await open({ title, directory: true, multiple: false, defaultPath });
     return typeof picked === 'string' ? picked : null;
+  },
+  pickPhotos: async (title) => {
+    const picked = await open({ title, multiple: true, directory: false, filters: photoFilter });
+    return Array.isArray(picked) ? picked : typeof picked === 'string' ? [picked] : [];
   },
   onReleased: (handler) => {
     const unlisten = listen<ArticleId[]>('released', (event) => handler(event.payload));

@@ -21,6 +21,7 @@ export type { Length } from './Length';
 export type { ListPage } from './ListPage';
 export type { NewUser } from './NewUser';
 export type { Newsroom } from './Newsroom';
+export type { People } from './People';
 export type { Photo } from './Photo';
 export type { Preview } from './Preview';
 export type { Revision } from './Revision';

@@ -3,9 +3,13 @@
 // sends what the user did and shows what came back.
 import type { Article, ArticleId, ArticleView, Content, Preview } from '../bindings';
 import { backend, errorCode, errorMessage, type WorkflowCommand } from '../backend';
+import { loadSections } from './sections.svelte';
 
 /// How long typing may go unsaved before the working copy is autosaved (the target is < 1 s).
 export const AUTOSAVE_MS = 400;
+/// How long the preview waits for a pause in typing: one page per burst of keys, not one per key
+/// (each is a new document in the preview frame, garbage the web process holds for a while).
+export const PREVIEW_MS = 150;
 
 export const editor = $state({
   view: null as ArticleView | null,
@@ -16,12 +20,13 @@ export const editor = $state({
   /// Set when a save was refused because the library has a newer revision.
   conflict: null as { mine: Content; theirs: Article } | null,
   preview: null as Preview | null,
-  /// Bumped when the draft is replaced from outside (load, recovery, restore), so the body
-  /// editor resets its text instead of merging keystrokes.
+  /// Bumped when the draft is replaced from outside (load, recovery, restore), so the fields
+  /// reset their local text (the body editor follows the draft's body by itself).
   revisionKey: 0,
 });
 
 let autosaveTimer: ReturnType<typeof setTimeout> | null = null;
+let previewTimer: ReturnType<typeof setTimeout> | null = null;
 /// Counts edits, so a reply that arrives after more typing does not replace the newer text.
 let edits = 0;
 let previewPending = false;
@@ -41,6 +46,7 @@ export async function openArticle(id: ArticleId): Promise<void> {
   editor.dirty = false;
   editor.revisionKey++;
   void refreshPreview();
+  void loadSections();
 }
 
 /// Re-reads the article (after an action, or when the clock released it) keeping unsaved text.
@@ -56,6 +62,8 @@ export async function reload(): Promise<void> {
 
 export function close(): void {
   void flushAutosave();
+  if (previewTimer) clearTimeout(previewTimer);
+  previewTimer = null;
   editor.view = null;
   editor.draft = null;
   editor.preview = null;
@@ -67,7 +75,11 @@ export function changed(): void {
   edits++;
   editor.dirty = true;
   if (!autosaveTimer) autosaveTimer = setTimeout(() => void flushAutosave(), AUTOSAVE_MS);
-  void refreshPreview();
+  if (previewTimer) clearTimeout(previewTimer);
+  previewTimer = setTimeout(() => {
+    previewTimer = null;
+    void refreshPreview();
+  }, PREVIEW_MS);
 }
 
 export async function flushAutosave(): Promise<void> {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setBackend } from '../backend';
 import { emptyContent, mockBackend, type MockBackend } from '../backend/mock';
-import { AUTOSAVE_MS, changed, close, editor, openArticle, resolveConflict, save, act } from './editor.svelte';
+import { AUTOSAVE_MS, PREVIEW_MS, changed, close, editor, openArticle, resolveConflict, save, act } from './editor.svelte';
 
 let mock: MockBackend;
 
@@ -29,6 +29,21 @@ describe('editor store', () => {
     expect((autosaves[0].args[2] as { body: string }).body).toBe('협약을 체결했다.');
     expect(mock.calls.some((c) => c.name === 'save')).toBe(false);
     expect(AUTOSAVE_MS).toBeLessThan(1000);
+  });
+
+  it('renders the preview once typing pauses, not once per key', async () => {
+    vi.useFakeTimers();
+    const previews = vi.spyOn(mock, 'preview');
+    for (const text of ['협', '협약', '협약을', '협약을 체결했다.']) {
+      editor.draft!.body = text;
+      changed();
+      await vi.advanceTimersByTimeAsync(PREVIEW_MS / 3);
+    }
+    expect(previews).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(PREVIEW_MS);
+    expect(previews).toHaveBeenCalledTimes(1);
+    expect(previews.mock.calls[0][1].body).toBe('협약을 체결했다.');
+    expect(editor.preview?.length.with_spaces).toBe(9);
   });
 
   it('saves a revision on top of the one it started from', async () => {

@@ -3,7 +3,7 @@ import type { ArticleId, Session } from '../bindings';
 import { backend, errorMessage } from '../backend';
 import { setLanguage } from '../i18n.svelte';
 
-export type Screen = 'loading' | 'setup' | 'list' | 'editor';
+export type Screen = 'loading' | 'setup' | 'list' | 'editor' | 'people';
 
 export const app = $state({
   session: null as Session | null,
@@ -20,7 +20,7 @@ export async function loadSession(): Promise<void> {
     app.session = session;
     setLanguage(session.language);
     const ready = session.user !== null && session.newsroom.outlet.trim() !== '';
-    app.screen = ready ? (app.screen === 'editor' ? 'editor' : 'list') : 'setup';
+    app.screen = ready ? (app.screen === 'editor' || app.screen === 'people' ? app.screen : 'list') : 'setup';
     app.error = '';
   } catch (error) {
     app.error = errorMessage(error);
@@ -30,6 +30,11 @@ export async function loadSession(): Promise<void> {
 
 export function showList(): void {
   app.screen = 'list';
+  app.articleId = null;
+}
+
+export function showPeople(): void {
+  app.screen = 'people';
   app.articleId = null;
 }
 

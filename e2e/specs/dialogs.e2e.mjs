@@ -1,0 +1,100 @@
+// The native GTK file dialogs in the real window, answered through the X server with xdotool
+// (lib/dialogs.mjs), checked in the app and on disk: the export folder, a new library (a save
+// dialog), opening a library, and a photo dialog cancelled.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, cli, launch } from '../lib/app.mjs';
+import { answer, cancel } from '../lib/dialogs.mjs';
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'copydesk-e2e-dialogs-'));
+const library = path.join(work, 'library.sqlite3');
+const home = path.join(work, 'home');
+const SEED = '중진공-일본 CMIC, 한-일 바이오 중소기업 지원 맞손';
+let app;
+let seedId;
+
+function config() {
+  return JSON.parse(fs.readFileSync(path.join(home, '.config/copydesk/config.json'), 'utf8'));
+}
+
+async function openSeed() {
+  const row = await app.browser.$(`//table[@data-testid="articles"]//tr[.//span[text()="${SEED}"]]`);
+  await row.waitForExist({ timeout: 10000 });
+  seedId = Number(await row.getAttribute('data-id'));
+  await row.$('td.headline span').click();
+  await app.$('headline').waitForDisplayed();
+}
+
+describe('native file dialogs in the Copydesk window', function () {
+  before(() => {
+    cli(['--library', library, 'init', '--outlet', '뉴스핌', '--time-zone', 'Asia/Seoul']);
+    cli(['--library', library, 'user', 'add', '--name', '김기랑', '--title', '기자', '--email', 'rang@newspim.com', '--role', 'editor']);
+    cli(['--library', library, '--user', 'rang@newspim.com', 'import', path.join(ROOT, 'tests/fixtures/seed-article/article.md')]);
+    fs.mkdirSync(path.join(home, '.config/copydesk'), { recursive: true });
+    fs.writeFileSync(path.join(home, '.config/copydesk/config.json'), JSON.stringify({ email: 'rang@newspim.com' }));
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && app) await app.shot(this.currentTest.title.replace(/\W+/g, '-'), path.join(os.tmpdir(), 'copydesk-e2e-failures'));
+  });
+
+  after(async () => {
+    if (app) await app.stop();
+  });
+
+  it('exports into the folder chosen in the folder dialog', async () => {
+    app = await launch({ home, library, now: '2025-02-20T16:00:00+09:00' });
+    await openSeed();
+    await app.$('tab-export').click();
+    const folder = path.join(work, 'site');
+    fs.mkdirSync(folder);
+    const browsing = app.$('export-browse').click();
+    await answer('내보낼 폴더 선택', folder);
+    await browsing;
+    await app.until(async () => (await app.$('export-path').getValue()) === folder, 'the chosen folder is not the export folder');
+    await app.$('export-run').click();
+    await app.$('export-done').waitForDisplayed();
+    const page = path.join(folder, `${seedId}.html`);
+    await app.until(async () => fs.existsSync(page), `no ${page}`);
+    assert.match(fs.readFileSync(page, 'utf8'), /중진공/);
+  });
+
+  it('adds nothing when the photo dialog is cancelled', async () => {
+    await app.$('tab-photos').click();
+    const before = (await app.$$('photo-caption')).length;
+    const picking = app.$('photo-add').click();
+    await cancel('사진 선택');
+    await picking;
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await app.$$('photo-caption')).length, before);
+    assert.equal(await app.browser.$('.photos .error').isExisting(), false);
+    assert.match(await app.text('save-state'), /저장됨/, 'cancelling changed the article');
+  });
+
+  it('creates a new library where the save dialog says', async () => {
+    const second = path.join(work, 'desk-two.sqlite3');
+    const creating = app.$('menu-create').click();
+    await answer('새 라이브러리 만들기', second, { location: false });
+    await creating;
+    await app.until(async () => (await app.browser.$('.setup').isExisting()), 'the new library did not open at its first-run screen');
+    assert.match(await app.browser.$('.setup').getText(), new RegExp(second.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.ok(fs.existsSync(second), 'no library file on disk');
+    assert.equal(config().library, second, 'the new library is not remembered');
+    assert.deepEqual(JSON.parse(cli(['--library', second, '--json', 'user', 'list'])), []);
+  });
+
+  it('opens a library chosen in the open dialog', async () => {
+    const opening = app.$('menu-open').click();
+    await answer('라이브러리 열기', library);
+    await opening;
+    await app.browser.$(`//span[text()="${SEED}"]`).waitForExist({ timeout: 10000 });
+    assert.equal(config().library, library);
+  });
+
+  it('met no errors in the window', async () => {
+    const errors = await app.browser.execute(() => window.__copydeskErrors ?? ['the error hook is missing']);
+    assert.deepEqual(errors, []);
+  });
+});

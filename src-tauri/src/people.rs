@@ -1,0 +1,47 @@
+//! Whether the signed-in profile may add people to the library, as the core decides it.
+//!
+//! The core has no public question for that (`Library::may_manage` is private), so it is asked
+//! with a nameless profile: `add_user` checks who acts before it checks what is added, so a
+//! refusal comes back as `forbidden` with the core's reason, and any other answer adds nobody
+//! (a nameless profile is invalid). The add itself is checked again by the core.
+
+use copydesk::Library;
+use copydesk::user::{NewUser, Role, User};
+
+/// `None` when `actor` may add people, the core's refusal otherwise.
+pub fn refusal(library: &mut Library, actor: Option<&User>) -> Option<String> {
+    let nobody = NewUser { name: String::new(), title: String::new(), email: String::new(), role: Role::Reporter };
+    match library.add_user(actor, nobody) {
+        Err(error @ copydesk::Error::Forbidden(_)) => Some(error.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use copydesk::clock::Clock;
+
+    use super::*;
+
+    fn person(name: &str, email: &str, role: Role) -> NewUser {
+        NewUser { name: name.into(), title: "기자".into(), email: email.into(), role }
+    }
+
+    #[test]
+    fn only_an_admin_may_add_people_once_there_is_one_and_asking_adds_nobody() {
+        let folder = std::env::temp_dir().join(format!("copydesk-app-people-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let mut library = Library::open(&folder.join("library.sqlite3"), Clock::from_setting(Some("2025-02-20T09:00:00+09:00")).unwrap()).unwrap();
+        let reporter = library.add_user(None, person("김기랑", "rang@newspim.com", Role::Reporter)).unwrap();
+        assert_eq!(refusal(&mut library, Some(&reporter)), None, "a library without an admin lets anyone set it up");
+        let admin = library.add_user(Some(&reporter), person("관리자", "admin@newspim.com", Role::Admin)).unwrap();
+        assert_eq!(refusal(&mut library, Some(&admin)), None);
+        let refused = refusal(&mut library, Some(&reporter)).unwrap();
+        assert!(refused.contains("only an admin"), "{refused}");
+        assert!(refusal(&mut library, None).is_some());
+        let count = library.users().unwrap().len();
+        drop(library);
+        std::fs::remove_dir_all(&folder).unwrap();
+        assert_eq!(count, 2, "asking added nobody");
+    }
+}

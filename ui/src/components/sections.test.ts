@@ -1,0 +1,31 @@
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { beforeEach, expect, it } from 'vitest';
+import { setBackend } from '../lib/backend';
+import { emptyContent, mockBackend, type MockBackend } from '../lib/backend/mock';
+import { editor, openArticle } from '../lib/stores/editor.svelte';
+import Fields from './Fields.svelte';
+
+let mock: MockBackend;
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+beforeEach(() => {
+  mock = mockBackend();
+  setBackend(mock);
+});
+
+it('offers the sections the library uses, most used first, and takes a new section typed as a path', async () => {
+  for (const section of [['정치'], ['경제', '경제일반'], ['경제', '경제일반'], []]) {
+    await mock.create({ ...emptyContent(), section });
+  }
+  const article = await mock.create(emptyContent());
+  await openArticle(article.id);
+  let edits = 0;
+  render(Fields, { draft: editor.draft!, onchange: () => edits++ });
+  await tick();
+  const offered = [...document.querySelectorAll('#sections option')].map((option) => (option as HTMLOptionElement).value);
+  expect(offered).toEqual(['경제 > 경제일반', '정치']);
+  expect(screen.getByTestId('section').getAttribute('list')).toBe('sections');
+  await fireEvent.input(screen.getByTestId('section'), { target: { value: '문화 > 공연 >' } });
+  expect(editor.draft!.section).toEqual(['문화', '공연']);
+  expect(edits).toBeGreaterThan(0);
+});
