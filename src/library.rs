@@ -80,13 +80,15 @@ impl Library {
     }
 
     /// Admins manage people and settings; a library without an admin lets anyone set it up.
-    fn may_manage(&self, actor: Option<&User>) -> Result<()> {
+    /// The refusal says what to do in the app and on the command line.
+    pub fn may_manage(&self, actor: Option<&User>) -> Result<()> {
         if actor.is_some_and(|actor| actor.role == Role::Admin) {
             return Ok(());
         }
         if self.store.users()?.iter().any(|user| user.role == Role::Admin) {
             return Err(Error::Forbidden(
-                "only an admin manages people and settings of this library; act as one with --user".into(),
+                "only an admin manages people and settings of this library; sign in as an admin (--user on the command line)"
+                    .into(),
             ));
         }
         Ok(())
@@ -392,6 +394,12 @@ impl Library {
         self.store.list(filter)
     }
 
+    /// Every section path the library's articles use, with each level of a path on its own
+    /// (경제 and 경제 > 경제일반), in alphabetical order.
+    pub fn sections(&self) -> Result<Vec<String>> {
+        self.store.sections()
+    }
+
     pub fn count(&self, filter: &Filter) -> Result<u64> {
         self.store.count(filter)
     }
@@ -433,6 +441,12 @@ impl Library {
     pub fn settle(&mut self) -> Result<()> {
         while self.store.tidy(4096)? {}
         Ok(())
+    }
+
+    /// Gives back the memory the library's page cache holds, for an app that has sat idle; the
+    /// next read fills it again from the operating system's file cache.
+    pub fn release_memory(&self) -> Result<()> {
+        self.store.release_memory()
     }
 
     pub fn backup(&self, path: &Path) -> Result<()> {

@@ -140,6 +140,10 @@ fn tidying_merges_what_saves_left_behind_and_search_still_finds_the_newest_words
     assert_eq!(found(&desk, "후속회의38"), 0, "a word only an older revision had is gone from the index");
     let health = desk.library.check(false).unwrap();
     assert!(health.is_ok(), "{health:?}");
+
+    // An idle app gives its page cache back; reading fills it again.
+    desk.library.release_memory().unwrap();
+    assert_eq!(found(&desk, "후속회의39"), 1);
 }
 
 #[test]

@@ -166,3 +166,15 @@ fn search_filters_follow_the_workflow_and_the_dates() {
     let killed = Filter { status: Some(Status::Killed), ..Filter::default() };
     assert!(search(&desk, killed).is_empty());
 }
+
+#[test]
+fn sections_are_every_path_the_articles_use_each_once() {
+    let mut desk = Desk::new();
+    let reporter = desk.reporter.clone();
+    for section in ["정치", "문화 > 공연", "경제 > 경제일반", "정치", ""] {
+        let mut content = story("협약", "본문");
+        content.section = copydesk::article::Section::parse(section);
+        desk.library.create(&reporter, content).unwrap();
+    }
+    assert_eq!(desk.library.sections().unwrap(), ["경제", "경제 > 경제일반", "문화", "문화 > 공연", "정치"]);
+}

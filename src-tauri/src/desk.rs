@@ -78,6 +78,14 @@ impl AppState {
         })
     }
 
+    /// Gives back the library's page cache (see `Library::release_memory`).
+    pub fn release_memory(&self) -> Result<(), IpcError> {
+        self.with(|desk| match desk.library.as_ref() {
+            Some(library) => Ok(library.release_memory()?),
+            None => Ok(()),
+        })
+    }
+
     pub fn release_due(&self) -> Result<Vec<ArticleId>, IpcError> {
         self.with(|desk| Ok(desk.library()?.release_due()?.into_iter().map(|article| article.id).collect()))
     }

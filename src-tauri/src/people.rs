@@ -1,25 +1,18 @@
 //! Whether the signed-in profile may add people to the library, as the core decides it.
-//!
-//! The core has no public question for that (`Library::may_manage` is private), so it is asked
-//! with a nameless profile: `add_user` checks who acts before it checks what is added, so a
-//! refusal comes back as `forbidden` with the core's reason, and any other answer adds nobody
-//! (a nameless profile is invalid). The add itself is checked again by the core.
 
 use copydesk::Library;
-use copydesk::user::{NewUser, Role, User};
+use copydesk::user::User;
 
 /// `None` when `actor` may add people, the core's refusal otherwise.
 pub fn refusal(library: &mut Library, actor: Option<&User>) -> Option<String> {
-    let nobody = NewUser { name: String::new(), title: String::new(), email: String::new(), role: Role::Reporter };
-    match library.add_user(actor, nobody) {
-        Err(error @ copydesk::Error::Forbidden(_)) => Some(error.to_string()),
-        _ => None,
-    }
+    library.may_manage(actor).err().map(|error| error.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use copydesk::clock::Clock;
+
+    use copydesk::user::{NewUser, Role};
 
     use super::*;
 

@@ -1,17 +1,13 @@
-//! The sections the section picker offers: those of the newest articles, most used first.
-//!
-//! The core has no call for the distinct sections of a library (its `article_facets` table holds
-//! them, but only the store speaks SQL), so the shell derives them from the newest `SAMPLE`
-//! articles of the list, which costs one list query. A library of up to `SAMPLE` articles gets
-//! every section it uses; a larger one the sections in current use, which is what a desk picks
-//! from. Anything else is typed as a path such as `경제 > 경제일반`.
+//! The sections the section picker offers: every section the library uses, those of the
+//! newest `SAMPLE` articles first, most used first (what a desk picks from most), then the rest
+//! in alphabetical order. Anything else is typed as a path such as `경제 > 경제일반`.
 
 use std::collections::HashMap;
 
 use copydesk::Library;
 use copydesk::search::Filter;
 
-/// How many of the newest articles are looked at.
+/// How many of the newest articles decide the order.
 pub const SAMPLE: u32 = 2_000;
 
 pub fn in_use(library: &Library) -> copydesk::Result<Vec<String>> {
@@ -23,9 +19,12 @@ pub fn in_use(library: &Library) -> copydesk::Result<Vec<String>> {
             *counts.entry(path.to_string()).or_default() += 1;
         }
     }
-    let mut sections: Vec<(String, u32)> = counts.into_iter().collect();
-    sections.sort_by(|(a, a_count), (b, b_count)| b_count.cmp(a_count).then_with(|| a.cmp(b)));
-    Ok(sections.into_iter().map(|(path, _)| path).collect())
+    let mut recent: Vec<(String, u32)> = counts.into_iter().collect();
+    recent.sort_by(|(a, a_count), (b, b_count)| b_count.cmp(a_count).then_with(|| a.cmp(b)));
+    let mut sections: Vec<String> = recent.into_iter().map(|(path, _)| path).collect();
+    let older: Vec<String> = library.sections()?.into_iter().filter(|path| !sections.contains(path)).collect();
+    sections.extend(older);
+    Ok(sections)
 }
 
 #[cfg(test)]
@@ -50,6 +49,6 @@ mod tests {
         let sections = in_use(&library).unwrap();
         drop(library);
         std::fs::remove_dir_all(&folder).unwrap();
-        assert_eq!(sections, ["경제 > 경제일반", "정치", "문화 > 공연"]);
+        assert_eq!(sections, ["경제 > 경제일반", "정치", "문화 > 공연", "경제", "문화"], "the top levels of paths come last");
     }
 }

@@ -94,6 +94,8 @@ pub trait Store: Send {
 
     fn list(&self, filter: &Filter) -> Result<Vec<ArticleSummary>>;
     fn count(&self, filter: &Filter) -> Result<u64>;
+    /// The distinct section paths (every level) the articles use, in alphabetical order.
+    fn sections(&self) -> Result<Vec<String>>;
     fn search(&self, query: &str, filter: &Filter) -> Result<SearchResults>;
     /// Scheduled articles whose embargo is at or before `now`, oldest embargo first.
     fn due_for_release(&self, now: Timestamp) -> Result<Vec<ArticleId>>;
@@ -110,6 +112,8 @@ pub trait Store: Send {
     /// pages of the search index's small segments, or, with nothing left to merge, copying the
     /// write-ahead log into the file. True if it merged something, so more may remain.
     fn tidy(&mut self, merge_pages: u32) -> Result<bool>;
+    /// Frees what the store caches in memory; it fills again as it is read.
+    fn release_memory(&self) -> Result<()>;
     /// A consistent copy of the whole library at `path`, taken while it stays in use.
     fn backup(&self, path: &std::path::Path) -> Result<()>;
 }

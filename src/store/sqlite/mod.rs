@@ -550,6 +550,19 @@ impl Store for SqliteStore {
         Ok(count as u64)
     }
 
+    fn sections(&self) -> Result<Vec<String>> {
+        // One index seek per distinct section rather than a scan of every article's facet rows:
+        // a library holds a few dozen sections and may hold millions of articles.
+        let mut next = self.connection.prepare_cached(
+            "SELECT value FROM article_facets WHERE kind = 'section' AND value > ? ORDER BY value LIMIT 1",
+        )?;
+        let mut sections: Vec<String> = Vec::new();
+        while let Some(section) = next.query_row([sections.last().map_or("", String::as_str)], |row| row.get(0)).optional()? {
+            sections.push(section);
+        }
+        Ok(sections)
+    }
+
     fn search(&self, query: &str, filter: &Filter) -> Result<SearchResults> {
         let terms = Terms::parse(query);
         if terms.is_empty() {
@@ -720,6 +733,11 @@ impl Store for SqliteStore {
         let (_busy, _log, _copied): (i64, i64, i64) =
             self.connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
         Ok(false)
+    }
+
+    fn release_memory(&self) -> Result<()> {
+        self.connection.execute_batch("PRAGMA shrink_memory")?;
+        Ok(())
     }
 
     fn backup(&self, path: &Path) -> Result<()> {

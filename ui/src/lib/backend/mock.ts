@@ -99,7 +99,7 @@ export function mockBackend(): MockBackend {
     async people() {
       record('people');
       const refused = mock.users.some((u) => u.role === 'admin') && mock.user?.role !== 'admin';
-      const reason = refused ? 'only an admin manages people and settings of this library; act as one with --user' : null;
+      const reason = refused ? 'only an admin manages people and settings of this library; sign in as an admin (--user on the command line)' : null;
       return { users: structuredClone(mock.users), may_add: !refused, reason };
     },
     async addUser(user) {
