@@ -93,7 +93,9 @@ fn main() {
 
     // Saves with the index on: a one-sentence edit to random articles.
     let editor = library.user(Some(synthetic::ARCHIVIST)).expect("archivist");
-    let highest = newest.id.0.max(1) as usize;
+    // Articles are numbered from 1 and never deleted. (The newest in the list is the one edited
+    // last, which after a run is a random article: no bound for picking among all of them.)
+    let highest = library.count(&Filter::default()).expect("count").max(1) as usize;
     let mut edited_revisions = Vec::new();
     let run_salt = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_secs());
     let mut edits_made = 0u64;
