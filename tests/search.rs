@@ -178,3 +178,43 @@ fn sections_are_every_path_the_articles_use_each_once() {
     }
     assert_eq!(desk.library.sections().unwrap(), ["경제", "경제 > 경제일반", "문화", "문화 > 공연", "정치"]);
 }
+
+#[test]
+fn a_date_range_lists_newest_first_page_by_page() {
+    let mut desk = Desk::new();
+    let (reporter, editor) = (desk.reporter.clone(), desk.editor.clone());
+    let mut published = Vec::new();
+    for day in 1..=12 {
+        desk.set_now(&format!("2025-02-{day:02}T10:00:00+09:00"));
+        let draft = desk.draft(&format!("{day}일 기사"), "본문");
+        desk.library.submit(&reporter, draft.id, Change::default()).unwrap();
+        published.push(desk.library.publish(&editor, draft.id, Change::default()).unwrap());
+    }
+    desk.set_now("2025-02-20T10:00:00+09:00");
+    let third = &published[2];
+    let mut corrected = third.content.clone();
+    corrected.body = "고친 본문".into();
+    desk.library
+        .correct(&editor, third.id, Change { base: Some(third.head), content: Some(corrected), note: Some("오타 수정".into()) })
+        .unwrap();
+
+    let pages = |filter: Filter| -> Vec<String> {
+        (0..4)
+            .flat_map(|page| {
+                let filter = Filter { limit: Some(3), offset: Some(page * 3), ..filter.clone() };
+                desk.library.list(&filter).unwrap().into_iter().map(|summary| summary.headline)
+            })
+            .collect()
+    };
+    let february_2_to_9 = Filter {
+        published_from: Some(at("2025-02-02T00:00:00+09:00")),
+        published_to: Some(at("2025-02-10T00:00:00+09:00")),
+        ..Filter::default()
+    };
+    let expected = ["3일 기사", "9일 기사", "8일 기사", "7일 기사", "6일 기사", "5일 기사", "4일 기사", "2일 기사"];
+    assert_eq!(pages(february_2_to_9.clone()), expected, "the corrected article is the newest");
+    assert_eq!(pages(Filter { status: Some(Status::Published), ..february_2_to_9.clone() }), expected);
+    assert!(pages(Filter { status: Some(Status::Submitted), ..february_2_to_9 }).is_empty());
+    let modified_since_the_20th = Filter { modified_from: Some(at("2025-02-20T00:00:00+09:00")), ..Filter::default() };
+    assert_eq!(pages(modified_since_the_20th), ["3일 기사"]);
+}

@@ -22,6 +22,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_v1.sql")),
     M::up(include_str!("schema_v2.sql")),
     M::up(include_str!("schema_v3.sql")),
+    M::up(include_str!("schema_v4.sql")),
 ];
 
 
@@ -220,6 +221,15 @@ fn search_filter_clause(filter: &Filter, hit: &str) -> (String, Vec<Value>) {
         values.extend(ranges.iter().map(|(_, bound)| Value::Integer(micros(*bound))));
     }
     (clauses.join(" AND "), values)
+}
+
+/// The list query for a filter led by a date range: the page's ids come from `index` alone.
+fn date_ranged_page(index: &str, clause: &str) -> String {
+    format!(
+        "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.id IN \
+         (SELECT a.id FROM articles a INDEXED BY {index} WHERE {clause} ORDER BY a.updated_at DESC, a.id DESC LIMIT ? OFFSET ?) \
+         ORDER BY a.updated_at DESC, a.id DESC"
+    )
 }
 
 fn page(filter: &Filter) -> (i64, i64) {
@@ -531,6 +541,14 @@ impl Store for SqliteStore {
                     "SELECT {SUMMARY_COLUMNS} FROM article_facets d JOIN articles a ON a.id = d.article_id \
                      WHERE d.kind = ? AND d.value = ? AND {clause} ORDER BY d.updated_at DESC, d.article_id DESC LIMIT ? OFFSET ?"
                 )
+            }
+            // A date range picks its page inside its index (which carries status and the sort
+            // key), so only the page's rows are read, however many articles the range holds.
+            None if filter.published_from.is_some() || filter.published_to.is_some() => {
+                date_ranged_page("articles_first_published", &clause)
+            }
+            None if filter.modified_from.is_some() || filter.modified_to.is_some() => {
+                date_ranged_page("articles_last_modified", &clause)
             }
             None => format!("SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {clause} ORDER BY a.updated_at DESC, a.id DESC LIMIT ? OFFSET ?"),
         };
