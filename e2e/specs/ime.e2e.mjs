@@ -90,7 +90,10 @@ describe('Korean typed through ibus-hangul in the Copydesk window', function () 
     // The keys go to the window that has the X input focus.
     xdotool('windowfocus', '--sync', xdotool('search', '--onlyvisible', '--name', '^Copydesk$').split('\n')[0]);
     await pause(500);
-    typeKeys('dkssudgktpdy gksrnrdj');
+    // Half a syllable: the one being composed shows in the body before it is finished.
+    typeKeys('dks');
+    await app.until(async () => (await body.getText()).startsWith('안'), `mid-composition the body is ${JSON.stringify(await body.getText())}`);
+    typeKeys('sudgktpdy gksrnrdj');
     // The last syllable is committed by the key after it.
     xdotool('key', 'period');
     await app.until(async () => (await body.getText()) === '안녕하세요 한국어.', `the body is ${JSON.stringify(await body.getText())}`);

@@ -83,7 +83,15 @@ impl AppState {
         self.with(|desk| match desk.library.as_ref() {
             Some(library) => Ok(library.release_memory()?),
             None => Ok(()),
-        })
+        })?;
+        // The cache's pages are many small allocations; glibc keeps freed ones in its heap
+        // unless asked to hand them back.
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        // SAFETY: malloc_trim only walks glibc's own heap; it takes no pointers.
+        unsafe {
+            libc::malloc_trim(0);
+        }
+        Ok(())
     }
 
     pub fn release_due(&self) -> Result<Vec<ArticleId>, IpcError> {

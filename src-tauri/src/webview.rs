@@ -4,6 +4,8 @@
 //! there is no GPU; the "web browser" cache model keeps decoded resources and pages for a back
 //! button the app does not have). Figures are in BENCHMARKS.md, "Desktop app".
 //!
+//! It also shows the syllable being composed by an input method in place (see `tune`).
+//!
 //! `COPYDESK_GPU=1` keeps WebKit's own choice (compositing on), for comparison or for a machine
 //! where it draws faster.
 
@@ -19,8 +21,14 @@ pub fn tune<R: Runtime>(window: &WebviewWindow<R>) {
     let result = window.with_webview(move |webview| {
         #[cfg(target_os = "linux")]
         {
-            use webkit2gtk::{CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt};
+            use webkit2gtk::{CacheModel, HardwareAccelerationPolicy, InputMethodContextExt, SettingsExt, WebContextExt, WebViewExt};
             let view = webview.inner();
+            // wry turns the input method's preedit off (so fcitx's candidate box follows the
+            // cursor); then the syllable a Korean reporter is composing is invisible until it is
+            // finished. Show it where it is typed, as every Korean editor does.
+            if let Some(input_method) = view.input_method_context() {
+                input_method.set_enable_preedit(true);
+            }
             if let Some(settings) = WebViewExt::settings(&view) {
                 if !gpu {
                     settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
