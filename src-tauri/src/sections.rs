@@ -1,6 +1,7 @@
-//! The sections the section picker offers: every section the library uses, those of the
+//! The sections the section picker offers: every section path the library uses, those of the
 //! newest `SAMPLE` articles first, most used first (what a desk picks from most), then the rest
-//! in alphabetical order. Anything else is typed as a path such as `경제 > 경제일반`.
+//! in alphabetical order, without the levels that only lead to them (경제 beside
+//! 경제 > 경제일반). Anything else is typed as a path such as `경제 > 경제일반`.
 
 use std::collections::HashMap;
 
@@ -11,7 +12,11 @@ use copydesk::search::Filter;
 pub const SAMPLE: u32 = 2_000;
 
 pub fn in_use(library: &Library) -> copydesk::Result<Vec<String>> {
-    let filter = Filter { limit: Some(SAMPLE), ..Filter::default() };
+    offered(library, SAMPLE)
+}
+
+fn offered(library: &Library, sample: u32) -> copydesk::Result<Vec<String>> {
+    let filter = Filter { limit: Some(sample), ..Filter::default() };
     let mut counts: HashMap<String, u32> = HashMap::new();
     for summary in library.list(&filter)? {
         let path = summary.section.trim();
@@ -24,6 +29,10 @@ pub fn in_use(library: &Library) -> copydesk::Result<Vec<String>> {
     let mut sections: Vec<String> = recent.into_iter().map(|(path, _)| path).collect();
     let older: Vec<String> = library.sections()?.into_iter().filter(|path| !sections.contains(path)).collect();
     sections.extend(older);
+    // The library lists every level of a path (경제 for 경제 > 경제일반); a level that only
+    // leads to offered paths is noise in the picker, and the list filter takes it typed.
+    let offered = sections.clone();
+    sections.retain(|path| !offered.iter().any(|other| other.starts_with(&format!("{path} > "))));
     Ok(sections)
 }
 
@@ -49,6 +58,23 @@ mod tests {
         let sections = in_use(&library).unwrap();
         drop(library);
         std::fs::remove_dir_all(&folder).unwrap();
-        assert_eq!(sections, ["경제 > 경제일반", "정치", "문화 > 공연", "경제", "문화"], "the top levels of paths come last");
+        assert_eq!(sections, ["경제 > 경제일반", "정치", "문화 > 공연"]);
+    }
+
+    #[test]
+    fn sections_older_than_the_sample_come_after_it() {
+        let folder = std::env::temp_dir().join(format!("copydesk-app-old-sections-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let mut library = Library::open(&folder.join("library.sqlite3"), Clock::from_setting(Some("2025-02-20T09:00:00+09:00")).unwrap()).unwrap();
+        let user = NewUser { name: "김기랑".into(), title: "기자".into(), email: "rang@newspim.com".into(), role: Role::Editor };
+        let user = library.add_user(None, user).unwrap();
+        for (minute, section) in ["사회 > 사건", "정치", "경제 > 경제일반", "경제 > 경제일반"].into_iter().enumerate() {
+            library.set_clock(Clock::from_setting(Some(&format!("2025-02-20T09:{minute:02}:00+09:00"))).unwrap());
+            library.create(&user, Content { section: Section::parse(section), ..Content::default() }).unwrap();
+        }
+        let sections = offered(&library, 2).unwrap();
+        drop(library);
+        std::fs::remove_dir_all(&folder).unwrap();
+        assert_eq!(sections, ["경제 > 경제일반", "사회 > 사건", "정치"], "the newest two articles first, then the rest alphabetically");
     }
 }
