@@ -181,19 +181,15 @@ fn main() {
 }
 
 fn measure(iterations: usize, mut run: impl FnMut()) -> Vec<Duration> {
-    run(); // warm up
-    let mut timings: Vec<Duration> = (0..iterations)
-        .map(|_| {
-            let started = Instant::now();
-            run();
-            started.elapsed()
-        })
-        .collect();
-    timings.sort_unstable();
-    timings
+    timed(iterations, || {
+        let started = Instant::now();
+        run();
+        started.elapsed()
+    })
 }
 
-/// Like `measure`, for runs that time only part of themselves.
+/// Sorted timings of `iterations` runs after one to warm up, each run timing itself (so it
+/// may time only part of what it does).
 fn timed(iterations: usize, mut run: impl FnMut() -> Duration) -> Vec<Duration> {
     run(); // warm up
     let mut timings: Vec<Duration> = (0..iterations).map(|_| run()).collect();

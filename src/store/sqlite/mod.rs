@@ -25,7 +25,6 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("schema_v4.sql")),
 ];
 
-
 pub struct SqliteStore {
     connection: Connection,
     path: PathBuf,
@@ -168,32 +167,43 @@ fn facets(filter: &Filter) -> Vec<(&'static str, String)> {
 /// The WHERE clause (over `articles a`) and its parameters for a filter, leaving out the facet
 /// that drives the query when there is one.
 fn filter_clause(filter: &Filter, driving: Option<&(&'static str, String)>) -> (String, Vec<Value>) {
-    let mut clauses: Vec<&str> = vec!["1"];
+    let mut clauses: Vec<String> = vec!["1".into()];
     let mut values: Vec<Value> = Vec::new();
     if let Some(status) = filter.status {
-        clauses.push("a.status = ?");
+        clauses.push("a.status = ?".into());
         values.push(Value::Text(status.as_str().into()));
     }
     for facet in facets(filter) {
         if Some(&facet) != driving {
-            clauses.push("EXISTS (SELECT 1 FROM article_facets f WHERE f.article_id = a.id AND f.kind = ? AND f.value = ?)");
+            clauses.push(has_facet("a.id"));
             values.push(Value::Text(facet.0.into()));
             values.push(Value::Text(facet.1));
         }
     }
-    let ranges = [
-        ("a.first_published >= ?", filter.published_from),
-        ("a.first_published < ?", filter.published_to),
-        ("a.last_modified >= ?", filter.modified_from),
-        ("a.last_modified < ?", filter.modified_to),
-    ];
-    for (clause, bound) in ranges {
-        if let Some(bound) = bound {
-            clauses.push(clause);
-            values.push(Value::Integer(micros(bound)));
-        }
+    for (condition, bound) in date_bounds(filter) {
+        clauses.push(format!("a.{condition}"));
+        values.push(bound);
     }
     (clauses.join(" AND "), values)
+}
+
+/// The condition that article `id` has the facet given by the next two parameters (kind, value).
+fn has_facet(id: &str) -> String {
+    format!("EXISTS (SELECT 1 FROM article_facets f WHERE f.article_id = {id} AND f.kind = ? AND f.value = ?)")
+}
+
+/// The filter's 기사입력 and 최종수정 bounds, each as a condition on an articles column and its
+/// parameter.
+fn date_bounds(filter: &Filter) -> Vec<(&'static str, Value)> {
+    [
+        ("first_published >= ?", filter.published_from),
+        ("first_published < ?", filter.published_to),
+        ("last_modified >= ?", filter.modified_from),
+        ("last_modified < ?", filter.modified_to),
+    ]
+    .into_iter()
+    .filter_map(|(condition, bound)| Some((condition, Value::Integer(micros(bound?)))))
+    .collect()
 }
 
 /// The WHERE clause and parameters a search hit with rowid `hit` must meet. Status, section,
@@ -204,21 +214,14 @@ fn search_filter_clause(filter: &Filter, hit: &str) -> (String, Vec<Value>) {
     let mut values: Vec<Value> = Vec::new();
     let status = filter.status.map(|status| ("status", status.as_str().to_string()));
     for (kind, value) in status.into_iter().chain(facets(filter)) {
-        clauses.push(format!("EXISTS (SELECT 1 FROM article_facets f WHERE f.article_id = {hit} AND f.kind = ? AND f.value = ?)"));
+        clauses.push(has_facet(hit));
         values.push(Value::Text(kind.into()));
         values.push(Value::Text(value));
     }
-    let ranges = [
-        ("first_published >= ?", filter.published_from),
-        ("first_published < ?", filter.published_to),
-        ("last_modified >= ?", filter.modified_from),
-        ("last_modified < ?", filter.modified_to),
-    ];
-    let ranges: Vec<_> = ranges.into_iter().filter_map(|(clause, bound)| Some((clause, bound?))).collect();
-    if !ranges.is_empty() {
-        let conditions: Vec<&str> = ranges.iter().map(|(clause, _)| *clause).collect();
+    let (conditions, bounds): (Vec<&str>, Vec<Value>) = date_bounds(filter).into_iter().unzip();
+    if !conditions.is_empty() {
         clauses.push(format!("EXISTS (SELECT 1 FROM articles r WHERE r.id = {hit} AND {})", conditions.join(" AND ")));
-        values.extend(ranges.iter().map(|(_, bound)| Value::Integer(micros(*bound))));
+        values.extend(bounds);
     }
     (clauses.join(" AND "), values)
 }
