@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 use copydesk::Change;
 use copydesk::article::{Article, ArticleId, Byline, Content, Dateline, Section};
 use copydesk::clock::Clock;
-use copydesk::render::Resources;
 use copydesk::export::{self, ExportOptions};
 use copydesk::library::Library;
 use copydesk::newsroom::Newsroom;
+use copydesk::render::Resources;
 use copydesk::render::{self, PageInput, Templates};
 use copydesk::revision::RevisionNo;
 use copydesk::user::{NewUser, Role, UserId};
@@ -84,8 +84,7 @@ fn rate(count: usize, elapsed: Duration) -> String {
 fn main() {
     // Under `cargo test` (no --bench) a small batch proves the bench still runs.
     let benchmarking = std::env::args().any(|arg| arg == "--bench");
-    let count: usize =
-        std::env::var("ARTICLES").ok().and_then(|n| n.parse().ok()).unwrap_or(if benchmarking { 10_000 } else { 500 });
+    let count: usize = std::env::var("ARTICLES").ok().and_then(|n| n.parse().ok()).unwrap_or(if benchmarking { 10_000 } else { 500 });
     let newsroom = Newsroom { outlet: "뉴스핌".into(), base_url: "https://www.newspim.com/news".into(), ..Newsroom::default() };
     let pixel = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hostile/photos/pixel.png")).unwrap();
     let image = copydesk::import::describe_image(pixel.clone()).unwrap();
@@ -127,7 +126,8 @@ fn main() {
     let sample = &articles[..count.min(2000)];
     let started = Instant::now();
     for article in sample {
-        let blocks = render::markdown::blocks(&article.content.body, &article.content.lead_in(), &article.content.photos, Default::default());
+        let blocks =
+            render::markdown::blocks(&article.content.body, &article.content.lead_in(), &article.content.photos, Default::default());
         std::hint::black_box(blocks);
     }
     let body_time = started.elapsed();
@@ -135,7 +135,9 @@ fn main() {
     let mut html_pages = Vec::with_capacity(sample.len());
     for article in sample {
         let mut html = String::new();
-        let options = pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH | pulldown_cmark::Options::ENABLE_FOOTNOTES;
+        let options = pulldown_cmark::Options::ENABLE_TABLES
+            | pulldown_cmark::Options::ENABLE_STRIKETHROUGH
+            | pulldown_cmark::Options::ENABLE_FOOTNOTES;
         pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(&article.content.body, options));
         html_pages.push(html);
     }

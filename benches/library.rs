@@ -20,14 +20,10 @@ use copydesk::workflow::Status;
 
 fn main() {
     let benchmarking = std::env::args().any(|arg| arg == "--bench");
-    let articles: u64 = std::env::var("COPYDESK_BENCH_ARTICLES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(if benchmarking { 100_000 } else { 10_000 });
+    let articles: u64 =
+        std::env::var("COPYDESK_BENCH_ARTICLES").ok().and_then(|n| n.parse().ok()).unwrap_or(if benchmarking { 100_000 } else { 10_000 });
     let folder = tempfile::tempdir().expect("temporary folder");
-    let path = std::env::var_os("COPYDESK_BENCH_LIBRARY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| folder.path().join("archive.sqlite3"));
+    let path = std::env::var_os("COPYDESK_BENCH_LIBRARY").map(PathBuf::from).unwrap_or_else(|| folder.path().join("archive.sqlite3"));
     let iterations = if benchmarking { 200 } else { 20 };
 
     println!("# Copydesk library benchmark: {articles} articles in {}", path.display());

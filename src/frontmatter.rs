@@ -176,11 +176,14 @@ fn explain_yaml_error(message: &str) -> String {
 
 /// The line (1-based, in the whole file) on which `key:` first appears in the front matter.
 pub fn line_of(document: &Document, key: &str) -> Option<usize> {
-    document.front_matter.lines().position(|line| {
-        let line = line.trim_start().trim_start_matches("- ");
-        line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))
-    })
-    .map(|index| index + document.front_matter_line)
+    document
+        .front_matter
+        .lines()
+        .position(|line| {
+            let line = line.trim_start().trim_start_matches("- ");
+            line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|index| index + document.front_matter_line)
 }
 
 /// Writes a front matter document: `---`, the fields, `---`, a blank line, the body.

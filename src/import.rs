@@ -68,20 +68,24 @@ pub type ReadPhoto<'a> = dyn FnMut(&str) -> Result<Vec<u8>, (PathBuf, std::io::E
 pub fn parse(text: &str, source: &Path, newsroom: &Newsroom, read_photo: &mut ReadPhoto) -> Result<ImportedArticle, Vec<ImportProblem>> {
     let mut problems = Vec::new();
     let mut report = |line: Option<usize>, message: String| problems.push(ImportProblem { file: source.to_path_buf(), line, message });
-    let document = frontmatter::split(text).map_err(|error| {
-        vec![ImportProblem { file: source.to_path_buf(), line: error.line, message: error.message }]
-    })?;
-    let fields: FrontMatter = frontmatter::parse(&document).map_err(|error| {
-        vec![ImportProblem { file: source.to_path_buf(), line: error.line, message: error.message }]
-    })?;
+    let document = frontmatter::split(text)
+        .map_err(|error| vec![ImportProblem { file: source.to_path_buf(), line: error.line, message: error.message }])?;
+    let fields: FrontMatter = frontmatter::parse(&document)
+        .map_err(|error| vec![ImportProblem { file: source.to_path_buf(), line: error.line, message: error.message }])?;
 
     if fields.headline.trim().is_empty() {
-        report(frontmatter::line_of(&document, "headline").or(Some(document.front_matter_line)), "has no headline: add `headline: ...` to the front matter".into());
+        report(
+            frontmatter::line_of(&document, "headline").or(Some(document.front_matter_line)),
+            "has no headline: add `headline: ...` to the front matter".into(),
+        );
     }
     let status = match fields.status.as_deref() {
         None => Status::Draft,
         Some(text) => text.parse::<Status>().unwrap_or_else(|_| {
-            report(frontmatter::line_of(&document, "status"), format!("status {text:?} is not one of draft, submitted, scheduled, published, killed"));
+            report(
+                frontmatter::line_of(&document, "status"),
+                format!("status {text:?} is not one of draft, submitted, scheduled, published, killed"),
+            );
             Status::Draft
         }),
     };
@@ -139,7 +143,14 @@ pub fn parse(text: &str, source: &Path, newsroom: &Newsroom, read_photo: &mut Re
         let bytes = match read_photo(&field.file) {
             Ok(bytes) => bytes,
             Err((path, error)) => {
-                report(line, format!("the photo {:?} cannot be read at {} ({error}): put the file there or correct `file:`", field.file, path.display()));
+                report(
+                    line,
+                    format!(
+                        "the photo {:?} cannot be read at {} ({error}): put the file there or correct `file:`",
+                        field.file,
+                        path.display()
+                    ),
+                );
                 continue;
             }
         };

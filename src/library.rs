@@ -87,8 +87,7 @@ impl Library {
         }
         if self.store.users()?.iter().any(|user| user.role == Role::Admin) {
             return Err(Error::Forbidden(
-                "only an admin manages people and settings of this library; sign in as an admin (--user on the command line)"
-                    .into(),
+                "only an admin manages people and settings of this library; sign in as an admin (--user on the command line)".into(),
             ));
         }
         Ok(())
@@ -150,9 +149,8 @@ impl Library {
 
     /// Stores a photo's bytes so content can refer to it; `None` when it is not an image a page shows.
     pub fn add_image(&mut self, bytes: Vec<u8>) -> Result<Image> {
-        let image = crate::import::describe_image(bytes).ok_or_else(|| {
-            Error::invalid("the photo", "it is not a JPEG, PNG, GIF, WebP or AVIF image; convert it to one of these")
-        })?;
+        let image = crate::import::describe_image(bytes)
+            .ok_or_else(|| Error::invalid("the photo", "it is not a JPEG, PNG, GIF, WebP or AVIF image; convert it to one of these"))?;
         self.store.put_image(&image)?;
         Ok(image)
     }
@@ -185,7 +183,10 @@ impl Library {
         }
         for related in &content.related {
             if let Err(Error::NotFound { .. }) = self.store.article(*related) {
-                return Err(Error::invalid(format!("the related article {related}"), "it is not in this library; remove it or give an existing id"));
+                return Err(Error::invalid(
+                    format!("the related article {related}"),
+                    "it is not in this library; remove it or give an existing id",
+                ));
             }
         }
         Ok(())
@@ -243,10 +244,8 @@ impl Library {
                 Status::Published | Status::Killed => imported.first_published.is_some(),
                 Status::Draft | Status::Submitted => false,
             };
-            let note = Some(format!(
-                "imported from {}",
-                imported.source.file_name().map(|name| name.to_string_lossy()).unwrap_or_default()
-            ));
+            let note =
+                Some(format!("imported from {}", imported.source.file_name().map(|name| name.to_string_lossy()).unwrap_or_default()));
             let article = Article {
                 id: ArticleId(0),
                 status: imported.status,

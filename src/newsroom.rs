@@ -29,9 +29,8 @@ impl Newsroom {
     pub const KEYS: [&'static str; 4] = ["outlet", "time_zone", "base_url", "language"];
 
     pub fn zone(&self) -> Result<TimeZone, crate::Error> {
-        TimeZone::get(&self.time_zone).map_err(|_| {
-            crate::Error::invalid(format!("the time zone {:?}", self.time_zone), "use an IANA name such as Asia/Seoul")
-        })
+        TimeZone::get(&self.time_zone)
+            .map_err(|_| crate::Error::invalid(format!("the time zone {:?}", self.time_zone), "use an IANA name such as Asia/Seoul"))
     }
 
     /// `2025년02월20일 15:09`, in the newsroom's zone.
@@ -59,10 +58,7 @@ impl Newsroom {
             }
             "base_url" => {
                 if !(value.is_empty() || value.starts_with("https://") || value.starts_with("http://")) {
-                    return Err(crate::Error::invalid(
-                        format!("the base URL {value:?}"),
-                        "give the site's address starting with https://",
-                    ));
+                    return Err(crate::Error::invalid(format!("the base URL {value:?}"), "give the site's address starting with https://"));
                 }
                 self.base_url = value.trim_end_matches('/').to_string();
             }

@@ -34,9 +34,12 @@ impl RevisionNo {
 impl std::str::FromStr for RevisionNo {
     type Err = crate::Error;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        text.trim().parse::<u32>().ok().filter(|n| *n > 0).map(RevisionNo).ok_or_else(|| {
-            crate::Error::invalid(format!("the revision number {text:?}"), "give a number `copydesk history` shows")
-        })
+        text.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(RevisionNo)
+            .ok_or_else(|| crate::Error::invalid(format!("the revision number {text:?}"), "give a number `copydesk history` shows"))
     }
 }
 
@@ -304,7 +307,15 @@ fn photos_text(photos: &[Photo]) -> String {
             let date = photo.date.map(|date| date.to_string()).unwrap_or_default();
             format!(
                 "{} ({}x{}, {}) alt: {} | {} [사진={}] {} {}",
-                photo.file, photo.width, photo.height, &photo.image.0[..photo.image.0.len().min(12)], photo.alt, photo.caption, photo.credit, date, photo.email
+                photo.file,
+                photo.width,
+                photo.height,
+                &photo.image.0[..photo.image.0.len().min(12)],
+                photo.alt,
+                photo.caption,
+                photo.credit,
+                date,
+                photo.email
             )
         })
         .collect::<Vec<_>>()

@@ -122,7 +122,9 @@ impl Terms {
                 if word_terms.is_empty() {
                     continue;
                 }
-                terms.words.extend(word.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string()).filter(|w| !w.is_empty()));
+                terms.words.extend(
+                    word.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string()).filter(|w| !w.is_empty()),
+                );
                 let lone_syllable = |term: &str| {
                     let mut chars = term.chars();
                     chars.next().is_some_and(is_cjk) && chars.next().is_none()
@@ -302,7 +304,9 @@ mod tests {
 
     #[test]
     fn snippet_marks_the_match() {
-        let content = Content { body: "중진공은 20일 일본 도쿄에서 CMIC와 업무협약을 체결했다고 밝혔다.".into(), ..Content::default() };
+        let content = Content {
+            body: "중진공은 20일 일본 도쿄에서 CMIC와 업무협약을 체결했다고 밝혔다.".into(), ..Content::default()
+        };
         let parts = snippet(&content, &["협약".into()], 40);
         let hits: Vec<&str> = parts.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
         assert_eq!(hits, vec!["협약"]);

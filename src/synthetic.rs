@@ -62,14 +62,87 @@ const FAMILY: &[&str] = &["김", "이", "박", "최", "정", "강", "조", "윤"
 const GIVEN: &[&str] = &["기랑", "영종", "민수", "지현", "서연", "도윤", "하은", "준호", "수빈", "예린", "태현", "나래", "승우", "다인"];
 const TITLES: &[&str] = &["기자", "기자", "기자", "특파원", "선임기자", "전문기자"];
 const ORGS: &[&str] = &[
-    "중진공", "중소벤처기업부", "산업통상자원부", "기획재정부", "한국은행", "금융위원회", "삼성전자", "현대차", "SK하이닉스",
-    "LG에너지솔루션", "셀트리온", "네이버", "카카오", "포스코", "국토교통부", "서울시", "CMIC", "코스피", "코스닥", "KB금융",
+    "중진공",
+    "중소벤처기업부",
+    "산업통상자원부",
+    "기획재정부",
+    "한국은행",
+    "금융위원회",
+    "삼성전자",
+    "현대차",
+    "SK하이닉스",
+    "LG에너지솔루션",
+    "셀트리온",
+    "네이버",
+    "카카오",
+    "포스코",
+    "국토교통부",
+    "서울시",
+    "CMIC",
+    "코스피",
+    "코스닥",
+    "KB금융",
 ];
 const NOUNS: &[&str] = &[
-    "협약", "업무협약", "협약식", "투자", "수출", "반도체", "배터리", "바이오", "금리", "물가", "환율", "증시", "실적", "영업이익",
-    "매출", "지원", "사업", "기업", "정책", "예산", "규제", "시장", "계획", "발표", "회의", "합의", "협력", "개발", "기술", "인공지능",
-    "데이터", "플랫폼", "중소기업", "벤처", "스타트업", "일자리", "청년", "부동산", "아파트", "전세", "대출", "수주", "공급망", "관세",
-    "무역", "에너지", "원전", "전기차", "수소", "탄소중립", "임상시험", "신약", "의료", "교육", "선거", "국회", "법안", "외교", "안보",
+    "협약",
+    "업무협약",
+    "협약식",
+    "투자",
+    "수출",
+    "반도체",
+    "배터리",
+    "바이오",
+    "금리",
+    "물가",
+    "환율",
+    "증시",
+    "실적",
+    "영업이익",
+    "매출",
+    "지원",
+    "사업",
+    "기업",
+    "정책",
+    "예산",
+    "규제",
+    "시장",
+    "계획",
+    "발표",
+    "회의",
+    "합의",
+    "협력",
+    "개발",
+    "기술",
+    "인공지능",
+    "데이터",
+    "플랫폼",
+    "중소기업",
+    "벤처",
+    "스타트업",
+    "일자리",
+    "청년",
+    "부동산",
+    "아파트",
+    "전세",
+    "대출",
+    "수주",
+    "공급망",
+    "관세",
+    "무역",
+    "에너지",
+    "원전",
+    "전기차",
+    "수소",
+    "탄소중립",
+    "임상시험",
+    "신약",
+    "의료",
+    "교육",
+    "선거",
+    "국회",
+    "법안",
+    "외교",
+    "안보",
 ];
 /// Syllables the made-up words of the long tail are built from.
 const SYLLABLES: &str = "가각간갈감강개거건검격견결경계고곡공과관광교구국군권규균그극근금기길김나남내년노농누다단달담당대도독동두등라락란람래량려력련령로록론료류률리림마만망매면명모목무문물미민박반발방배백번범법변보복본부북분불비사산상생서석선설성세소속손송수숙순술승시식신실심아안암압애야약양어억언업여역연열염영예오온완왕외요용우운원월위유육윤융은음의이익인일임입자작장재전점정제조족존종주준중증지직진질집차착찬참창채책처천철청체초총최추축춘출충취측치친칠침카타탁탄탈탐태택토통투특파판패편평폐포표품풍피필하학한할함합항해핵행향허험혁현협형호혼화확환활황회획효후훈휘흥희";
@@ -81,9 +154,7 @@ impl Vocabulary {
     fn new() -> Vocabulary {
         let syllables: Vec<char> = SYLLABLES.chars().collect();
         let mut dice = Dice::new(7);
-        let words = (0..30_000)
-            .map(|_| (0..2 + dice.below(3)).map(|_| *dice.pick(&syllables)).collect::<String>())
-            .collect();
+        let words = (0..30_000).map(|_| (0..2 + dice.below(3)).map(|_| *dice.pick(&syllables)).collect::<String>()).collect();
         Vocabulary(words)
     }
 
@@ -106,8 +177,22 @@ fn particle(noun: &str, dice: &mut Dice) -> &'static str {
     if consonant { AFTER_CONSONANT[index] } else { AFTER_VOWEL[index] }
 }
 const VERBS: &[&str] = &[
-    "체결했다", "발표했다", "밝혔다", "추진한다", "확대하기로 했다", "지원할 예정이다", "강조했다", "전망했다", "기록했다",
-    "늘었다", "줄었다", "논의했다", "결정했다", "검토하고 있다", "나섰다", "이어갔다",
+    "체결했다",
+    "발표했다",
+    "밝혔다",
+    "추진한다",
+    "확대하기로 했다",
+    "지원할 예정이다",
+    "강조했다",
+    "전망했다",
+    "기록했다",
+    "늘었다",
+    "줄었다",
+    "논의했다",
+    "결정했다",
+    "검토하고 있다",
+    "나섰다",
+    "이어갔다",
 ];
 const NUMBERS: &[&str] = &["2.50%", "3.1%", "20여명", "1조2000억원", "340억달러", "15.7%", "8개", "100만명", "2025년", "3분기"];
 
@@ -136,10 +221,10 @@ fn paragraph(dice: &mut Dice, vocabulary: &Vocabulary) -> String {
 
 /// A 1x1 PNG; the bytes after its end make each photo a different image to the library.
 const PIXEL_PNG: [u8; 67] = [
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01,
-    0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41,
-    0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49,
-    0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+    0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63,
+    0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60,
+    0x82,
 ];
 
 /// Article number `n` of an archive whose newest article was published at `newest`, about
@@ -266,7 +351,8 @@ pub fn fill(library: &mut crate::Library, count: u64, seed: u64, mut progress: i
     let mut done = 0;
     while done < count {
         let size = BATCH.min(count - done);
-        let batch: Vec<ImportedArticle> = (done..done + size).map(|i| article(&mut dice, &vocabulary, count - 1 - i, newest, every)).collect();
+        let batch: Vec<ImportedArticle> =
+            (done..done + size).map(|i| article(&mut dice, &vocabulary, count - 1 - i, newest, every)).collect();
         filled.text_bytes += batch.iter().map(|imported| text_bytes(&imported.content) as u64).sum::<u64>();
         for inserted in library.import_batch(&archivist, batch)? {
             if inserted.status != Status::Killed && dice.chance(5) {

@@ -55,9 +55,10 @@ impl fmt::Display for Role {
 impl std::str::FromStr for Role {
     type Err = crate::Error;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Role::ALL.into_iter().find(|role| role.as_str() == text.trim().to_lowercase()).ok_or_else(|| {
-            crate::Error::invalid(format!("the role {text:?}"), "use reporter, editor or admin")
-        })
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == text.trim().to_lowercase())
+            .ok_or_else(|| crate::Error::invalid(format!("the role {text:?}"), "use reporter, editor or admin"))
     }
 }
 

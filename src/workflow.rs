@@ -55,12 +55,10 @@ impl fmt::Display for Status {
 impl std::str::FromStr for Status {
     type Err = crate::Error;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Status::ALL.into_iter().find(|status| status.as_str() == text.trim().to_lowercase()).ok_or_else(|| {
-            crate::Error::invalid(
-                format!("the status {text:?}"),
-                "use draft, submitted, scheduled, published or killed",
-            )
-        })
+        Status::ALL
+            .into_iter()
+            .find(|status| status.as_str() == text.trim().to_lowercase())
+            .ok_or_else(|| crate::Error::invalid(format!("the status {text:?}"), "use draft, submitted, scheduled, published or killed"))
     }
 }
 
@@ -137,8 +135,7 @@ pub fn decide(
     let status = article.status;
     let refuse = |rule: &str| Refusal { action, status, role: actor.role, rule: rule.to_string() };
     let has_note = note.is_some_and(|note| !note.trim().is_empty());
-    let owns = article.created_by == actor.id
-        || content.bylines.iter().any(|byline| byline.email.eq_ignore_ascii_case(&actor.email));
+    let owns = article.created_by == actor.id || content.bylines.iter().any(|byline| byline.email.eq_ignore_ascii_case(&actor.email));
 
     if status == Status::Killed {
         return Err(refuse("A killed article is kept as it was when it was withdrawn; nothing more can be done to it."));

@@ -17,8 +17,34 @@ impl Cli {
         let cli = Cli { folder, library };
         cli.ok(&["init", "--outlet", "뉴스핌"]);
         cli.ok(&["user", "add", "--name", "관리자", "--email", "admin@newspim.com", "--role", "admin"]);
-        cli.ok(&["--user", "admin@newspim.com", "user", "add", "--name", "김기랑", "--title", "기자", "--email", "rang@newspim.com", "--role", "reporter"]);
-        cli.ok(&["--user", "admin@newspim.com", "user", "add", "--name", "박데스크", "--title", "데스크", "--email", "desk@newspim.com", "--role", "editor"]);
+        cli.ok(&[
+            "--user",
+            "admin@newspim.com",
+            "user",
+            "add",
+            "--name",
+            "김기랑",
+            "--title",
+            "기자",
+            "--email",
+            "rang@newspim.com",
+            "--role",
+            "reporter",
+        ]);
+        cli.ok(&[
+            "--user",
+            "admin@newspim.com",
+            "user",
+            "add",
+            "--name",
+            "박데스크",
+            "--title",
+            "데스크",
+            "--email",
+            "desk@newspim.com",
+            "--role",
+            "editor",
+        ]);
         cli
     }
 
@@ -79,7 +105,12 @@ fn import_prints_each_new_id_and_show_gives_every_field() {
     assert_eq!(shown["display"]["lead_in"], "[세종=뉴스핌] 김기랑 기자 = ");
     assert_eq!(shown["content"]["photos"].as_array().unwrap().len(), 2);
     let text = cli.ok(&["show", "1"]);
-    for line in ["경제 > 경제일반", "기사입력 : 2025년02월20일 15:09", "최종수정 : 2025년02월20일 15:09", "[사진=중소벤처기업진흥공단] 2025.02.20 rang@newspim.com"] {
+    for line in [
+        "경제 > 경제일반",
+        "기사입력 : 2025년02월20일 15:09",
+        "최종수정 : 2025년02월20일 15:09",
+        "[사진=중소벤처기업진흥공단] 2025.02.20 rang@newspim.com",
+    ] {
         assert!(text.contains(line), "{line} missing from\n{text}");
     }
 }
@@ -118,11 +149,7 @@ fn the_workflow_runs_from_the_command_line() {
 fn edit_opens_the_editor_and_saves_a_revision() {
     let cli = Cli::new();
     cli.ok(&["--user", "desk@newspim.com", "import", common::SEED_ARTICLE]);
-    let output = cli
-        .command(&["--user", "desk@newspim.com", "edit", "1"])
-        .env("EDITOR", "sed -i 's/20여명이/30여명이/'")
-        .output()
-        .unwrap();
+    let output = cli.command(&["--user", "desk@newspim.com", "edit", "1"]).env("EDITOR", "sed -i 's/20여명이/30여명이/'").output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(cli.json(&["show", "1"])["article"]["head"], 2);
     let diff = cli.ok(&["diff", "1", "1", "2"]);
@@ -137,9 +164,8 @@ fn an_edit_over_a_newer_revision_is_a_conflict_and_keeps_the_text() {
     cli.ok(&["--user", "desk@newspim.com", "import", common::SEED_ARTICLE]);
     // While this editor is open, someone else saves the article from another terminal.
     let binary = env!("CARGO_BIN_EXE_copydesk");
-    let editor = format!(
-        "EDITOR=\"sed -i s/맞손/협력/\" {binary} --user desk@newspim.com edit 1 >/dev/null && sed -i 's/20여명이/30여명이/'"
-    );
+    let editor =
+        format!("EDITOR=\"sed -i s/맞손/협력/\" {binary} --user desk@newspim.com edit 1 >/dev/null && sed -i 's/20여명이/30여명이/'");
     let output = cli.command(&["--user", "desk@newspim.com", "edit", "1"]).env("EDITOR", editor).output().unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8(output.stderr).unwrap();

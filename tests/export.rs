@@ -3,10 +3,10 @@
 
 mod export_support;
 
-use export_support::*;
 use copydesk::Change;
 use copydesk::export::{ExportOptions, Format};
 use copydesk::workflow::Status;
+use export_support::*;
 
 #[test]
 fn seed_page_matches_its_golden_file() {
@@ -79,7 +79,10 @@ fn seed_page_is_machine_readable_as_expected_md_lists() {
     assert_eq!(meta(&page, "article:modified_time"), ["2025-02-20T15:09:00+09:00"]);
     assert_eq!(meta(&page, "article:section"), ["경제일반"]);
     assert_eq!(meta(&page, "article:tag"), ["중진공", "CMIC", "바이오", "일본", "업무협약"]);
-    assert_eq!(meta(&page, "description")[0], "중소벤처기업진흥공단과 일본 CMIC홀딩스가 한·일 양국의 바이오 분야 협력 활성화를 위해 맞손을 잡았다.");
+    assert_eq!(
+        meta(&page, "description")[0],
+        "중소벤처기업진흥공단과 일본 CMIC홀딩스가 한·일 양국의 바이오 분야 협력 활성화를 위해 맞손을 잡았다."
+    );
     let canonical = select(&document, r#"link[rel="canonical"]"#);
     assert_eq!(canonical[0].value().attr("href"), Some(format!("https://www.newspim.com/news/{}.html", article.id).as_str()));
     assert!(meta(&page, "robots").is_empty(), "a published page is indexable");
@@ -161,7 +164,9 @@ fn unpublished_articles_are_refused_and_say_how_to_preview() {
     let killed = desk.seed();
     desk.library.kill(&desk.editor, killed.id, Change::note("오보")).unwrap();
 
-    for (id, status) in [(draft.id, Status::Draft), (submitted.id, Status::Submitted), (embargoed.id, Status::Scheduled), (killed.id, Status::Killed)] {
+    for (id, status) in
+        [(draft.id, Status::Draft), (submitted.id, Status::Submitted), (embargoed.id, Status::Scheduled), (killed.id, Status::Killed)]
+    {
         for format in [Format::Html, Format::Ninjs] {
             let error = desk.export(&[id], "refused", &ExportOptions { format, ..html() }).unwrap_err();
             assert_eq!(error.code(), "not_exportable");
@@ -281,7 +286,10 @@ fn related_articles_link_to_published_ones_only() {
     desk.library.correct(&desk.editor, article.id, Change::note("관련 기사 추가")).unwrap();
     let page = desk.page(article.id, &html());
     let document = scraper::Html::parse_document(&page);
-    let links: Vec<_> = select(&document, ".related a").iter().map(|a| (a.text().collect::<String>(), a.value().attr("href").unwrap().to_string())).collect();
+    let links: Vec<_> = select(&document, ".related a")
+        .iter()
+        .map(|a| (a.text().collect::<String>(), a.value().attr("href").unwrap().to_string()))
+        .collect();
     assert_eq!(links, [("링크와 깨진 마크업".to_string(), format!("https://www.newspim.com/news/{}.html", related.id))]);
 }
 
@@ -356,7 +364,8 @@ fn ninjs_is_valid_against_the_official_schema() {
     let mut desk = Desk::new();
     let seed = desk.seed();
     let other = desk.import("hostile/script-everywhere.md");
-    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(fixture("ninjs/ninjs-schema_3.1.json")).unwrap()).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("ninjs/ninjs-schema_3.1.json")).unwrap()).unwrap();
     let validator = jsonschema::options().should_validate_formats(true).with_retriever(GeoJsonStub).build(&schema).unwrap();
     let report = desk.export(&[seed.id, other.id], "wire", &ExportOptions { format: Format::Ninjs, ..html() }).unwrap();
     for article in &report.articles {

@@ -3,8 +3,8 @@
 
 mod export_support;
 
-use export_support::*;
 use copydesk::export::ExportOptions;
+use export_support::*;
 use proptest::prelude::*;
 
 /// Every way the page could carry script, as a list of findings (empty when safe).
@@ -30,8 +30,8 @@ fn script_findings(html: &str, allow_photo_data_urls: bool) -> Vec<String> {
                     }
                 }
             }
-            "iframe" | "object" | "embed" | "svg" | "math" | "form" | "base" | "frame" | "frameset" | "applet" | "template" | "noscript"
-            | "button" | "input" | "textarea" | "select" | "video" | "audio" | "source" | "details" | "marquee" | "link"
+            "iframe" | "object" | "embed" | "svg" | "math" | "form" | "base" | "frame" | "frameset" | "applet" | "template"
+            | "noscript" | "button" | "input" | "textarea" | "select" | "video" | "audio" | "source" | "details" | "marquee" | "link"
                 if !own =>
             {
                 findings.push(format!("a <{name}> element"));
@@ -71,11 +71,8 @@ fn hostile_desk() -> (Desk, Vec<copydesk::article::ArticleId>) {
 #[test]
 fn hostile_articles_export_pages_without_script() {
     let (desk, ids) = hostile_desk();
-    for (name, options) in [
-        ("plain", html()),
-        ("self-contained", ExportOptions { self_contained: true, ..html() }),
-        ("preview", preview()),
-    ] {
+    for (name, options) in [("plain", html()), ("self-contained", ExportOptions { self_contained: true, ..html() }), ("preview", preview())]
+    {
         let report = desk.export(&ids, name, &ExportOptions { index: true, ..options.clone() }).unwrap();
         for file in report.articles.iter().map(|article| &article.files[0]).chain(&report.batch_files) {
             let page = std::fs::read_to_string(file).unwrap();

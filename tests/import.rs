@@ -32,7 +32,11 @@ fn unknown_keys_are_named_with_their_line() {
 
 #[test]
 fn bad_dates_say_how_to_write_them() {
-    check("---\nheadline: 제목\nstatus: published\nfirst_published: 2월 20일\n---\n본문\n", Some(4), "write it as 2025-02-20T15:09:00+09:00");
+    check(
+        "---\nheadline: 제목\nstatus: published\nfirst_published: 2월 20일\n---\n본문\n",
+        Some(4),
+        "write it as 2025-02-20T15:09:00+09:00",
+    );
     check("---\nheadline: 제목\nembargo: tomorrow\n---\n본문\n", Some(3), "embargo \"tomorrow\" is not a date and time");
 }
 

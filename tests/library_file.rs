@@ -75,10 +75,7 @@ fn check_finds_a_healthy_library_and_repair_rebuilds_the_index() {
     assert!(health.is_ok(), "{health:?}");
     assert_eq!((health.articles, health.revisions), (1, 1));
     // Empty the index behind the library's back, then repair it.
-    rusqlite::Connection::open(&desk.path)
-        .unwrap()
-        .execute("INSERT INTO search_index (search_index) VALUES ('delete-all')", [])
-        .unwrap();
+    rusqlite::Connection::open(&desk.path).unwrap().execute("INSERT INTO search_index (search_index) VALUES ('delete-all')", []).unwrap();
     assert_eq!(desk.library.search("협약", &Default::default()).unwrap().total, 0);
     assert!(desk.library.check(true).unwrap().is_ok());
     assert_eq!(desk.library.search("협약", &Default::default()).unwrap().total, 1);

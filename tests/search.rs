@@ -56,7 +56,8 @@ fn headline_hits_rank_first() {
 fn the_seed_article_is_found_by_its_words_and_captions() {
     let mut desk = Desk::new();
     desk.import_seed();
-    for query in ["협약", "협약식", "업무협약", "맞손", "CMIC 협약", "중소벤처기업진흥공단", "기념사진", "김기랑", "바이오벤처"] {
+    for query in ["협약", "협약식", "업무협약", "맞손", "CMIC 협약", "중소벤처기업진흥공단", "기념사진", "김기랑", "바이오벤처"]
+    {
         let results = desk.library.search(query, &Filter::default()).unwrap();
         assert_eq!(results.total, 1, "{query}");
     }
@@ -110,7 +111,21 @@ fn filters_narrow_search_and_list() {
 fn hostile_queries_give_results_or_a_clear_error() {
     let mut desk = Desk::new();
     desk.import_seed();
-    for query in ["\"협약", "협약\"", "NEAR(협약 체결)", "*", "협약*", "a OR b", "headline:협약", "^", "-협약", "(((", "''", "\\", &"협약 ".repeat(500)] {
+    for query in [
+        "\"협약",
+        "협약\"",
+        "NEAR(협약 체결)",
+        "*",
+        "협약*",
+        "a OR b",
+        "headline:협약",
+        "^",
+        "-협약",
+        "(((",
+        "''",
+        "\\",
+        &"협약 ".repeat(500),
+    ] {
         match desk.library.search(query, &Filter::default()) {
             Ok(_) => {}
             Err(error) => assert_eq!(error.code(), "invalid", "{query}: {error}"),

@@ -76,19 +76,17 @@ fn searched(archive: &Archive, query: &str) -> BTreeSet<ArticleId> {
     if results.exact {
         assert_eq!(results.total as usize, results.hits.len(), "{query}: the total counts the hits");
     } else {
-        assert!(results.total as usize >= copydesk::search::COUNT_LIMIT as usize && results.hits.len() >= results.total as usize, "{query}");
+        assert!(
+            results.total as usize >= copydesk::search::COUNT_LIMIT as usize && results.hits.len() >= results.total as usize,
+            "{query}"
+        );
     }
     results.hits.into_iter().map(|hit| hit.article.id).collect()
 }
 
 /// Articles containing every whitespace-separated word of `query` (lowercased) as a substring.
 fn scanned(archive: &Archive, words: &[&str]) -> BTreeSet<ArticleId> {
-    archive
-        .texts
-        .iter()
-        .filter(|(_, text)| words.iter().all(|word| text.contains(&word.to_lowercase())))
-        .map(|(id, _)| *id)
-        .collect()
+    archive.texts.iter().filter(|(_, text)| words.iter().all(|word| text.contains(&word.to_lowercase()))).map(|(id, _)| *id).collect()
 }
 
 #[test]
@@ -96,8 +94,20 @@ fn search_finds_exactly_what_a_substring_scan_finds() {
     let archive = archive();
     // Planted words and their pieces: compounds, words before particles, Latin and numbers.
     let queries: &[&[&str]] = &[
-        &["탄소중립세"], &["탄소중립"], &["중립"], &["업무협약식"], &["협약식"], &["협약"], &["cmic"], &["초격차"], &["격차반도"],
-        &["한중일"], &["협의체"], &["cmic", "협약"], &["탄소중립", "협약"], &["반도체"],
+        &["탄소중립세"],
+        &["탄소중립"],
+        &["중립"],
+        &["업무협약식"],
+        &["협약식"],
+        &["협약"],
+        &["cmic"],
+        &["초격차"],
+        &["격차반도"],
+        &["한중일"],
+        &["협의체"],
+        &["cmic", "협약"],
+        &["탄소중립", "협약"],
+        &["반도체"],
     ];
     let mut checked = 0;
     for words in queries {
@@ -159,4 +169,3 @@ fn pages_follow_one_stable_order() {
     assert!(in_headline[first_other..].iter().all(|hit| !hit), "a headline hit came after the others");
     assert!(first_other > 0, "some headlines contain 협약");
 }
-

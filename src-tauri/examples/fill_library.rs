@@ -17,7 +17,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     library.set_newsroom(None, &newsroom)?;
     let user = match library.users()?.into_iter().next() {
         Some(user) => user,
-        None => library.add_user(None, NewUser { name: "김기랑".into(), title: "기자".into(), email: "rang@newspim.com".into(), role: Role::Editor })?,
+        None => library.add_user(
+            None,
+            NewUser { name: "김기랑".into(), title: "기자".into(), email: "rang@newspim.com".into(), role: Role::Editor },
+        )?,
     };
     let sections = ["경제 > 경제일반", "정치", "사회", "국제", "산업 > 바이오", "금융 > 증권"];
     let places = ["세종", "서울", "도쿄", "부산", "워싱턴"];

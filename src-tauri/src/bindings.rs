@@ -25,8 +25,31 @@ fn export_bindings() {
         )*};
     }
     export!(
-        IpcError, Session, People, ListPage, ActionState, ArticleView, Preview, ChangeInput, Exported, Article, ArticleId, Content,
-        Length, Photo, Newsroom, FieldChange, Revision, RevisionNo, Filter, SearchResults, NewUser, User, Action, Status, Format
+        IpcError,
+        Session,
+        People,
+        ListPage,
+        ActionState,
+        ArticleView,
+        Preview,
+        ChangeInput,
+        Exported,
+        Article,
+        ArticleId,
+        Content,
+        Length,
+        Photo,
+        Newsroom,
+        FieldChange,
+        Revision,
+        RevisionNo,
+        Filter,
+        SearchResults,
+        NewUser,
+        User,
+        Action,
+        Status,
+        Format
     );
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()

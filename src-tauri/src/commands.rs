@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use copydesk::article::{Article, ArticleId, Content, Photo};
 use copydesk::export::{ExportOptions, Format};
-use copydesk::render::{Related, Resources};
 use copydesk::newsroom::Newsroom;
+use copydesk::render::{Related, Resources};
 use copydesk::revision::{FieldChange, Revision, RevisionNo};
 use copydesk::search::{Filter, SearchResults};
 use copydesk::user::{NewUser, User};
@@ -272,10 +272,8 @@ pub async fn preview(state: State<'_, AppState>, id: ArticleId, content: Content
 pub async fn to_instant(state: State<'_, AppState>, local: String) -> Reply<String> {
     let newsroom = state.with(|desk| Ok(desk.library()?.newsroom()?))?;
     let zone = newsroom.zone()?;
-    let civil: jiff::civil::DateTime = local
-        .trim()
-        .parse()
-        .map_err(|_| IpcError::new("invalid", format!("{local:?} is not a date and time such as 2025-02-20T15:09")))?;
+    let civil: jiff::civil::DateTime =
+        local.trim().parse().map_err(|_| IpcError::new("invalid", format!("{local:?} is not a date and time such as 2025-02-20T15:09")))?;
     let zoned = civil.to_zoned_datetime(zone).map_err(|error| IpcError::new("invalid", error.to_string()))?;
     Ok(zoned.timestamp().to_string())
 }
@@ -291,7 +289,14 @@ pub async fn to_local(state: State<'_, AppState>, instant: String) -> Reply<Stri
 /// Exports one article into `folder` in `format` (an HTML page with its photos beside it, or
 /// self-contained; ninjs; Markdown). `preview` marks a page of an unpublished article as such.
 #[tauri::command]
-pub async fn export(state: State<'_, AppState>, id: ArticleId, folder: String, format: Format, self_contained: bool, preview: bool) -> Reply<Exported> {
+pub async fn export(
+    state: State<'_, AppState>,
+    id: ArticleId,
+    folder: String,
+    format: Format,
+    self_contained: bool,
+    preview: bool,
+) -> Reply<Exported> {
     state.with(|desk| {
         let options = ExportOptions { format, preview, self_contained, ..ExportOptions::default() };
         let folder = PathBuf::from(folder);

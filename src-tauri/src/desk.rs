@@ -66,7 +66,8 @@ impl AppState {
     }
 
     pub fn with<T>(&self, f: impl FnOnce(&mut Desk) -> Result<T, IpcError>) -> Result<T, IpcError> {
-        let mut desk = self.0.lock().map_err(|_| IpcError::new("internal", "the app's state was poisoned by an earlier failure; restart Copydesk"))?;
+        let mut desk =
+            self.0.lock().map_err(|_| IpcError::new("internal", "the app's state was poisoned by an earlier failure; restart Copydesk"))?;
         f(&mut desk)
     }
 
@@ -102,8 +103,7 @@ impl AppState {
 impl Desk {
     pub fn open(&mut self, path: &Path) -> Result<(), IpcError> {
         if let Some(folder) = path.parent().filter(|folder| !folder.as_os_str().is_empty()) {
-            std::fs::create_dir_all(folder)
-                .map_err(|error| IpcError::new("io", format!("{}: {error}", folder.display())))?;
+            std::fs::create_dir_all(folder).map_err(|error| IpcError::new("io", format!("{}: {error}", folder.display())))?;
         }
         let library = Library::open(path, self.clock.clone())?;
         self.library = Some(library);
@@ -113,9 +113,9 @@ impl Desk {
 
     pub fn library(&mut self) -> Result<&mut Library, IpcError> {
         let path = self.path.display().to_string();
-        self.library
-            .as_mut()
-            .ok_or_else(|| IpcError::new("no_library", format!("no library is open ({path} could not be opened); open or create one from the menu")))
+        self.library.as_mut().ok_or_else(|| {
+            IpcError::new("no_library", format!("no library is open ({path} could not be opened); open or create one from the menu"))
+        })
     }
 
     /// The signed-in profile, as the library knows it.

@@ -4,8 +4,8 @@
 mod commands;
 mod desk;
 pub mod dto;
-mod photos;
 mod people;
+mod photos;
 mod preview;
 mod sections;
 mod webview;

@@ -69,7 +69,9 @@ mod tests {
             text.push_str(body);
             text.push('\n');
         }
-        let content = Content { headline: "중진공-일본 CMIC, 한-일 바이오 중소기업 지원 맞손".into(), body: text, ..Content::default() };
+        let content = Content {
+            headline: "중진공-일본 CMIC, 한-일 바이오 중소기업 지원 맞손".into(), body: text, ..Content::default()
+        };
         let article = article(&content);
         let mut micros: Vec<u64> =
             (0..50).map(|_| preview(&article, &content, &Newsroom::default(), &Resources::default()).unwrap().micros).collect();

@@ -40,7 +40,11 @@ pub fn document(context: &ExportContext<'_>, item: &Item) -> Value {
     let newsroom = context.newsroom;
     let (article, content) = (&item.article, &item.content);
     let uri = |path: &str| {
-        if newsroom.base_url.is_empty() { format!("urn:copydesk:{}", path.trim_end_matches(".html")) } else { render::site_url(newsroom, path) }
+        if newsroom.base_url.is_empty() {
+            format!("urn:copydesk:{}", path.trim_end_matches(".html"))
+        } else {
+            render::site_url(newsroom, path)
+        }
     };
     let options = markdown::MarkdownOptions::default();
     let body: String = markdown::blocks(&content.body, &content.lead_in(), &content.photos, options)

@@ -141,9 +141,7 @@ fn adjust(event: Event<'_>) -> Event<'_> {
         _ => HeadingLevel::H6,
     };
     match event {
-        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-            Event::Start(Tag::Heading { level: lower(level), id, classes, attrs })
-        }
+        Event::Start(Tag::Heading { level, id, classes, attrs }) => Event::Start(Tag::Heading { level: lower(level), id, classes, attrs }),
         Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(lower(level))),
         event => event,
     }
@@ -197,9 +195,51 @@ const ID_PREFIX: &str = "note-";
 
 static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let tags: HashSet<&str> = [
-        "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl", "dt", "em", "h2",
-        "h3", "h4", "h5", "h6", "hr", "i", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "section", "small",
-        "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "dd",
+        "del",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "section",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
     ]
     .into();
     let mut attributes: HashMap<&str, HashSet<&str>> = HashMap::new();
@@ -311,7 +351,10 @@ mod tests {
 
     #[test]
     fn other_images_keep_only_their_alt_text() {
-        check("사진 ![설명](https://example.com/x.png) 끝.\n\n![외부](c.png)", "<p>L = 사진 설명 끝.</p>\n[photo 0]\n[photo 1]\n<p>외부</p>");
+        check(
+            "사진 ![설명](https://example.com/x.png) 끝.\n\n![외부](c.png)",
+            "<p>L = 사진 설명 끝.</p>\n[photo 0]\n[photo 1]\n<p>외부</p>",
+        );
     }
 
     #[test]

@@ -228,16 +228,10 @@ fn og_locale(language: &str) -> String {
 fn photo_view(photo: &Photo, resolve: &dyn Resolve, newsroom: &Newsroom, headline: &str) -> PhotoView {
     let date = photo.date.map(|date| date.strftime("%Y.%m.%d").to_string()).unwrap_or_default();
     let credit = if photo.credit.trim().is_empty() { String::new() } else { format!("[사진={}]", photo.credit.trim()) };
-    let credit_line = [credit.as_str(), date.as_str(), photo.email.trim()]
-        .into_iter()
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let alt = [photo.alt.trim(), photo.caption.trim(), headline.trim()]
-        .into_iter()
-        .find(|text| !text.is_empty())
-        .unwrap_or("사진")
-        .to_string();
+    let credit_line =
+        [credit.as_str(), date.as_str(), photo.email.trim()].into_iter().filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" ");
+    let alt =
+        [photo.alt.trim(), photo.caption.trim(), headline.trim()].into_iter().find(|text| !text.is_empty()).unwrap_or("사진").to_string();
     PhotoView {
         src: resolve.photo_src(photo),
         url: site_url(newsroom, &photo_file(photo)),
@@ -257,11 +251,7 @@ fn photo_view(photo: &Photo, resolve: &dyn Resolve, newsroom: &Newsroom, headlin
 fn describe(content: &Content, options: MarkdownOptions) -> String {
     const LIMIT: usize = 150;
     let text = markdown::first_paragraph_text(&content.body, options);
-    let text = if text.is_empty() {
-        content.subheadlines.first().cloned().unwrap_or_else(|| content.headline.clone())
-    } else {
-        text
-    };
+    let text = if text.is_empty() { content.subheadlines.first().cloned().unwrap_or_else(|| content.headline.clone()) } else { text };
     if text.chars().count() <= LIMIT {
         return text;
     }
@@ -378,9 +368,11 @@ impl Templates {
                 _ => minijinja::escape_formatter(out, state, value),
             }
         });
-        env.set_auto_escape_callback(|name| {
-            if name.ends_with(".html") { minijinja::AutoEscape::Html } else { minijinja::AutoEscape::None }
-        });
+        env.set_auto_escape_callback(
+            |name| {
+                if name.ends_with(".html") { minijinja::AutoEscape::Html } else { minijinja::AutoEscape::None }
+            },
+        );
         env
     }
 

@@ -36,9 +36,7 @@ impl Desk {
         let newsroom = Newsroom { outlet: "뉴스핌".into(), ..Newsroom::default() };
         library.set_newsroom(None, &newsroom).expect("settings");
         let mut add = |name: &str, email: &str, role: Role, admin: Option<&User>| {
-            library
-                .add_user(admin, NewUser { name: name.into(), title: "기자".into(), email: email.into(), role })
-                .expect("user added")
+            library.add_user(admin, NewUser { name: name.into(), title: "기자".into(), email: email.into(), role }).expect("user added")
         };
         let admin = add("관리자", "admin@newspim.com", Role::Admin, None);
         let reporter = add("김기랑", "rang@newspim.com", Role::Reporter, Some(&admin));

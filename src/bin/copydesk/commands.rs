@@ -86,7 +86,11 @@ pub fn run(cli: Cli) -> Result<()> {
             let newsroom = library.newsroom()?;
             let template = Content {
                 dateline: copydesk::article::Dateline { place: String::new(), outlet: newsroom.outlet.clone() },
-                bylines: vec![copydesk::article::Byline { name: actor.name.clone(), title: actor.title.clone(), email: actor.email.clone() }],
+                bylines: vec![copydesk::article::Byline {
+                    name: actor.name.clone(),
+                    title: actor.title.clone(),
+                    email: actor.email.clone(),
+                }],
                 ..Content::default()
             };
             let draft = library.create(&actor, template)?;
@@ -164,9 +168,8 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Export(args) => {
             let (ids, options, folder) = export_request(&library, args)?;
-            let report = print::with_progress(ids.len(), json, |progress| {
-                copydesk::export::export(&library, &ids, &folder, &options, progress)
-            })?;
+            let report =
+                print::with_progress(ids.len(), json, |progress| copydesk::export::export(&library, &ids, &folder, &options, progress))?;
             print::exported(&report, json);
         }
         Command::Check { repair } => {
@@ -231,7 +234,9 @@ fn export_request(library: &Library, args: ExportArgs) -> Result<(Vec<ArticleId>
     let format: copydesk::export::Format = args.format.parse()?;
     let batch = args.all || !args.filter.is_empty();
     if args.ids.is_empty() && !batch {
-        bail!("name the articles to export (`copydesk export 3 7 --out site`), or export a batch with --all or a filter such as --section 경제");
+        bail!(
+            "name the articles to export (`copydesk export 3 7 --out site`), or export a batch with --all or a filter such as --section 경제"
+        );
     }
     if !args.ids.is_empty() && batch {
         bail!("give either article ids or --all/filters, not both");

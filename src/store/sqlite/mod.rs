@@ -46,9 +46,7 @@ impl SqliteStore {
         };
         let mut connection = Connection::open(path).map_err(not_a_library)?;
         connection.busy_timeout(Duration::from_secs(5))?;
-        connection
-            .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
-            .map_err(not_a_library)?;
+        connection.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(())).map_err(not_a_library)?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
         // Full-text inserts and big lists touch many pages; 32 MB of cache instead of 2 MB.
@@ -101,13 +99,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 }
 
 fn user_from_row(row: &Row) -> rusqlite::Result<User> {
-    Ok(User {
-        id: UserId(row.get(0)?),
-        name: row.get(1)?,
-        title: row.get(2)?,
-        email: row.get(3)?,
-        role: from_text::<Role>(row.get(4)?)?,
-    })
+    Ok(User { id: UserId(row.get(0)?), name: row.get(1)?, title: row.get(2)?, email: row.get(3)?, role: from_text::<Role>(row.get(4)?)? })
 }
 
 const ARTICLE_COLUMNS: &str = "a.id, a.status, a.content, a.head, a.published_revision, a.first_published, \
@@ -280,9 +272,7 @@ fn index_text(tx: &rusqlite::Transaction, id: ArticleId, content: &Content, repl
 }
 
 fn put_images(tx: &rusqlite::Transaction, images: &[Image]) -> Result<()> {
-    let mut insert = tx.prepare_cached(
-        "INSERT OR IGNORE INTO images (ref, media_type, width, height, bytes) VALUES (?, ?, ?, ?, ?)",
-    )?;
+    let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO images (ref, media_type, width, height, bytes) VALUES (?, ?, ?, ?, ?)")?;
     for image in images {
         insert.execute(params![image.image.0, image.media_type, image.width, image.height, image.bytes])?;
     }
@@ -333,7 +323,15 @@ fn insert_revision(tx: &rusqlite::Transaction, id: ArticleId, number: RevisionNo
         "INSERT INTO revisions (article_id, number, kind, author, at, note, status, payload_kind, payload) \
          VALUES (?, ?, ?, ?, ?, ?, ?, 'head', NULL)",
     )?
-    .execute(params![id.0, number.0, revision.kind.as_str(), revision.author.0, micros(revision.at), revision.note, status.as_str()])?;
+    .execute(params![
+        id.0,
+        number.0,
+        revision.kind.as_str(),
+        revision.author.0,
+        micros(revision.at),
+        revision.note,
+        status.as_str()
+    ])?;
     Ok(())
 }
 
@@ -354,7 +352,10 @@ impl Store for SqliteStore {
         let tx = self.connection.transaction()?;
         for key in Newsroom::KEYS {
             let value = newsroom.get(key).unwrap_or_default();
-            tx.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", params![key, value])?;
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
         }
         tx.commit()?;
         Ok(())
@@ -431,8 +432,12 @@ impl Store for SqliteStore {
             let delta = Delta::between(&new_text, &old_text).encode();
             if delta.len() < old_text.len() { ("delta", delta) } else { ("snapshot", old_text.clone()) }
         };
-        tx.prepare_cached("UPDATE revisions SET payload_kind = ?, payload = ? WHERE article_id = ? AND number = ?")?
-            .execute(params![payload_kind, payload, article.id.0, base.0])?;
+        tx.prepare_cached("UPDATE revisions SET payload_kind = ?, payload = ? WHERE article_id = ? AND number = ?")?.execute(params![
+            payload_kind,
+            payload,
+            article.id.0,
+            base.0
+        ])?;
         insert_revision(&tx, article.id, article.head, &commit.revision, article.status)?;
         write_article_row(&tx, &article, false)?;
         index_facets(&tx, &article, true)?;
@@ -482,9 +487,9 @@ impl Store for SqliteStore {
         if number > article.head || number.0 == 0 {
             return Err(Error::NotFound { what: format!("revision {number} of article {id} (it has 1 to {})", article.head) });
         }
-        let mut statement = self.connection.prepare_cached(
-            "SELECT number, payload_kind, payload FROM revisions WHERE article_id = ? AND number >= ? ORDER BY number",
-        )?;
+        let mut statement = self
+            .connection
+            .prepare_cached("SELECT number, payload_kind, payload FROM revisions WHERE article_id = ? AND number >= ? ORDER BY number")?;
         let rows: Vec<(u32, String, Option<String>)> = statement
             .query_map(params![id.0, number.0], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
@@ -550,10 +555,10 @@ impl Store for SqliteStore {
             None if filter.published_from.is_some() || filter.published_to.is_some() => {
                 date_ranged_page("articles_first_published", &clause)
             }
-            None if filter.modified_from.is_some() || filter.modified_to.is_some() => {
-                date_ranged_page("articles_last_modified", &clause)
+            None if filter.modified_from.is_some() || filter.modified_to.is_some() => date_ranged_page("articles_last_modified", &clause),
+            None => {
+                format!("SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {clause} ORDER BY a.updated_at DESC, a.id DESC LIMIT ? OFFSET ?")
             }
-            None => format!("SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {clause} ORDER BY a.updated_at DESC, a.id DESC LIMIT ? OFFSET ?"),
         };
         values.push(Value::Integer(limit));
         values.push(Value::Integer(offset));
@@ -574,9 +579,9 @@ impl Store for SqliteStore {
     fn sections(&self) -> Result<Vec<String>> {
         // One index seek per distinct section rather than a scan of every article's facet rows:
         // a library holds a few dozen sections and may hold millions of articles.
-        let mut next = self.connection.prepare_cached(
-            "SELECT value FROM article_facets WHERE kind = 'section' AND value > ? ORDER BY value LIMIT 1",
-        )?;
+        let mut next = self
+            .connection
+            .prepare_cached("SELECT value FROM article_facets WHERE kind = 'section' AND value > ? ORDER BY value LIMIT 1")?;
         let mut sections: Vec<String> = Vec::new();
         while let Some(section) = next.query_row([sections.last().map_or("", String::as_str)], |row| row.get(0)).optional()? {
             sections.push(section);
@@ -612,7 +617,8 @@ impl Store for SqliteStore {
             .connection
             .prepare_cached(&format!("SELECT count(*) FROM headline_index h WHERE headline_index MATCH ? AND {in_headlines}"))?
             .query_row(params_from_iter(with(&headline_values, std::slice::from_ref(&matching), &[])), |row| row.get(0))?;
-        let in_headline = format!("FROM headline_index h JOIN articles a ON a.id = h.rowid WHERE headline_index MATCH ? AND {in_headlines}");
+        let in_headline =
+            format!("FROM headline_index h JOIN articles a ON a.id = h.rowid WHERE headline_index MATCH ? AND {in_headlines}");
         // Then every other hit, newest first, streamed from the full index so a page costs
         // about its own size however common the word is.
         let elsewhere = format!(
@@ -646,9 +652,8 @@ impl Store for SqliteStore {
     }
 
     fn due_for_release(&self, now: Timestamp) -> Result<Vec<ArticleId>> {
-        let mut statement = self
-            .connection
-            .prepare_cached("SELECT id FROM articles WHERE status = 'scheduled' AND embargo <= ? ORDER BY embargo, id")?;
+        let mut statement =
+            self.connection.prepare_cached("SELECT id FROM articles WHERE status = 'scheduled' AND embargo <= ? ORDER BY embargo, id")?;
         let ids = statement.query_map([micros(now)], |row| Ok(ArticleId(row.get(0)?)))?.collect::<rusqlite::Result<_>>()?;
         Ok(ids)
     }
@@ -671,19 +676,15 @@ impl Store for SqliteStore {
     fn autosave(&self, article: ArticleId, user: UserId) -> Result<Option<Autosave>> {
         Ok(self
             .connection
-            .query_row(
-                "SELECT base, content, saved_at FROM autosaves WHERE article_id = ? AND user_id = ?",
-                [article.0, user.0],
-                |row| {
-                    Ok(Autosave {
-                        article,
-                        user,
-                        base: RevisionNo(row.get(0)?),
-                        content: json(&row.get::<_, String>(1)?)?,
-                        saved_at: instant(row.get(2)?)?,
-                    })
-                },
-            )
+            .query_row("SELECT base, content, saved_at FROM autosaves WHERE article_id = ? AND user_id = ?", [article.0, user.0], |row| {
+                Ok(Autosave {
+                    article,
+                    user,
+                    base: RevisionNo(row.get(0)?),
+                    content: json(&row.get::<_, String>(1)?)?,
+                    saved_at: instant(row.get(2)?)?,
+                })
+            })
             .optional()?)
     }
 
