@@ -1,6 +1,6 @@
 //! Revisions: numbered, immutable, compact; stale saves refused; restore; diff; autosave.
 
-mod common;
+use crate::common;
 
 use common::{Desk, story};
 use copydesk::Error;

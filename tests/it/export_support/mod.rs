@@ -1,5 +1,5 @@
 //! A real library in a temporary file, with the seed article in it, for the export tests
-//! (the other integration tests share `tests/common`).
+//! (the other integration tests share `tests/it/common`).
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Korean search never silently misses a word: on a generated archive with planted words, every
 //! query finds exactly the articles a brute-force substring scan finds.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

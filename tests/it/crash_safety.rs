@@ -2,7 +2,7 @@
 //! itself as a child process that saves in a loop and is killed with SIGKILL mid-stream, many
 //! times over, then the library is reopened and verified.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -13,7 +13,7 @@ use copydesk::clock::Clock;
 use copydesk::revision::RevisionNo;
 
 const CHILD_LIBRARY: &str = "COPYDESK_TEST_CRASH_CHILD_LIBRARY";
-const TEST_NAME: &str = "acknowledged_saves_survive_sigkill";
+const TEST_NAME: &str = "crash_safety::acknowledged_saves_survive_sigkill";
 
 /// The body revision `n` has, so the parent can check any revision without asking the child.
 fn body_for(n: u32) -> String {

@@ -1,7 +1,7 @@
 //! The seed article (tests/fixtures/seed-article) goes into a library and comes out with every
 //! field exactly as expected.md lists it.
 
-mod common;
+use crate::common;
 
 use common::{Desk, at};
 use copydesk::workflow::Status;

@@ -1,6 +1,6 @@
 //! The `copydesk` command as a newsroom script or a person at a terminal uses it.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

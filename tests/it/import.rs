@@ -1,7 +1,7 @@
 //! Importing article files: every kind of bad input is a clear error naming the file, the line
 //! and the fix, and nothing is half-imported.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

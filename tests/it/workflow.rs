@@ -1,6 +1,6 @@
 //! The desk's workflow, rule by rule, against a real library file.
 
-mod common;
+use crate::common;
 
 use common::{Desk, at, story};
 use copydesk::workflow::{Action, Status};

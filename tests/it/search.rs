@@ -1,7 +1,7 @@
 //! Korean full-text search against a real library: words inside longer words, before particles,
 //! several words at once, ranked, filtered.
 
-mod common;
+use crate::common;
 
 use common::{Desk, at, story};
 use copydesk::Change;

@@ -1,7 +1,7 @@
 //! The export, end to end over a real library file: the seed article's page, the head, the
 //! workflow rules, determinism, photos, templates, ninjs and Markdown.
 
-mod export_support;
+use crate::export_support;
 
 use copydesk::Change;
 use copydesk::export::{ExportOptions, Format};
@@ -18,10 +18,10 @@ fn seed_page_matches_its_golden_file() {
         std::fs::write(&golden, &page).unwrap();
     }
     let expected = std::fs::read_to_string(&golden)
-        .expect("tests/golden/seed-article.html is missing: run SNAPSHOTS=overwrite cargo test --test export and review it");
+        .expect("tests/golden/seed-article.html is missing: run SNAPSHOTS=overwrite cargo test --test it export and review it");
     if page != expected {
         let diff = similar::TextDiff::from_lines(&expected, &page).unified_diff().header("golden", "exported").to_string();
-        panic!("the seed page changed; review the diff and, if it is right, run SNAPSHOTS=overwrite cargo test --test export\n{diff}");
+        panic!("the seed page changed; review the diff and, if it is right, run SNAPSHOTS=overwrite cargo test --test it export\n{diff}");
     }
 }
 

@@ -1,7 +1,7 @@
 //! The library file itself: created from nothing, migrated, refused when it is not ours or is
 //! newer than this build, backed up while open, checked.
 
-mod common;
+use crate::common;
 
 use common::Desk;
 use copydesk::Library;
@@ -87,7 +87,7 @@ fn a_version_1_library_is_brought_up_to_date() {
     let path = folder.path().join("v1.sqlite3");
     {
         let connection = rusqlite::Connection::open(&path).unwrap();
-        connection.execute_batch(include_str!("../src/store/sqlite/schema_v1.sql")).unwrap();
+        connection.execute_batch(include_str!("../../src/store/sqlite/schema_v1.sql")).unwrap();
         connection.pragma_update(None, "user_version", 1).unwrap();
     }
     let library = Library::open(&path, Clock::System).unwrap();

@@ -1,7 +1,7 @@
 //! Whatever a body, caption or headline holds, the exported page runs no script: checked with an
 //! HTML parser here (and in headless Chromium by `scripts/test-export-browser`).
 
-mod export_support;
+use crate::export_support;
 
 use copydesk::export::ExportOptions;
 use export_support::*;

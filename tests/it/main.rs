@@ -1,0 +1,17 @@
+//! Copydesk's integration tests, one binary: each module drives the public API (or the CLI
+//! binary) against real temporary library files, one behaviour per test.
+
+mod common;
+mod export_support;
+
+mod cli;
+mod crash_safety;
+mod export;
+mod hostile;
+mod import;
+mod library_file;
+mod revisions;
+mod search;
+mod search_recall;
+mod seed_article;
+mod workflow;
