@@ -198,7 +198,7 @@ fn main() {
     // 4. The whole export from a library file: read, check, render, write.
     let folder = tempfile::tempdir().unwrap();
     let clock = Clock::from_setting(Some("2025-02-20T15:09:00+09:00")).unwrap();
-    let mut library = Library::open(&folder.path().join("library.sqlite3"), clock).unwrap();
+    let mut library = Library::init(&copydesk::store::Location::File(folder.path().join("library.sqlite3")), clock).unwrap();
     library.set_newsroom(None, &newsroom).unwrap();
     let editor = library
         .add_user(None, NewUser { name: "김기랑".into(), title: "기자".into(), email: "rang@newspim.com".into(), role: Role::Admin })

@@ -15,6 +15,7 @@ use copydesk::Library;
 use copydesk::article::ArticleId;
 use copydesk::clock::Clock;
 use copydesk::search::Filter;
+use copydesk::store::{Budget, Location};
 use copydesk::synthetic::{self, Dice};
 use copydesk::workflow::Status;
 
@@ -24,10 +25,15 @@ fn main() {
         std::env::var("COPYDESK_BENCH_ARTICLES").ok().and_then(|n| n.parse().ok()).unwrap_or(if benchmarking { 100_000 } else { 10_000 });
     let folder = tempfile::tempdir().expect("temporary folder");
     let path = std::env::var_os("COPYDESK_BENCH_LIBRARY").map(PathBuf::from).unwrap_or_else(|| folder.path().join("archive.sqlite3"));
+    let location = Location::File(path.clone());
     let iterations = if benchmarking { 200 } else { 20 };
 
     println!("# Copydesk library benchmark: {articles} articles in {}", path.display());
-    let mut library = Library::open(&path, Clock::System).expect("library opens");
+    let mut library = match Library::open(&location, Clock::System) {
+        Err(copydesk::Error::NoLibrary { .. }) => Library::init(&location, Clock::System),
+        opened => opened,
+    }
+    .expect("library opens");
     let existing = library.count(&Filter::default()).expect("count");
     if existing < articles {
         let started = Instant::now();
@@ -46,12 +52,12 @@ fn main() {
 
     // Open the library and show the first page of the list, as the app does at start.
     let open_to_list = measure(iterations.min(50), || {
-        let library = Library::open(&path, Clock::System).expect("opens");
+        let library = Library::open(&location, Clock::System).expect("opens");
         assert_eq!(library.list(&Filter::default()).expect("lists").len(), 50);
     });
     report("open library + list newest 50", &open_to_list);
 
-    let mut library = Library::open(&path, Clock::System).expect("library opens");
+    let mut library = Library::open(&location, Clock::System).expect("library opens");
     let newest = library.list(&Filter { limit: Some(1), ..Filter::default() }).expect("list")[0].clone();
     let byline = newest.bylines[0].clone();
     let week_ago = newest.updated_at - jiff::SignedDuration::from_hours(24 * 7);
@@ -98,7 +104,7 @@ fn main() {
     // Each run edits other articles, so a rerun measures first rewrites, not rewrites of its own edits.
     let mut dice = Dice::new(run_salt);
     // A reporter saves every few minutes, and the app tidies the library while they type
-    // (Library::tidy), so each save runs on a tidy library; the tidying is timed on its own.
+    // (Library::maintain), so each save runs on a tidy library; the tidying is timed on its own.
     // Then the same saves back to back, with no idle time for it.
     let mut tidy_steps = Vec::new();
     let mut save = |library: &mut Library, tidy_steps: Option<&mut Vec<Duration>>| {
@@ -124,7 +130,7 @@ fn main() {
         if let Some(steps) = tidy_steps {
             loop {
                 let started = Instant::now();
-                let more = library.tidy().expect("tidies");
+                let more = library.maintain(Budget::Step).expect("tidies");
                 steps.push(started.elapsed());
                 if !more {
                     break;

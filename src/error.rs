@@ -58,8 +58,17 @@ pub enum Error {
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 
-    #[error("the library file could not be read or written: {0}")]
-    Storage(#[from] rusqlite::Error),
+    #[error("there is no library at {location}; create one there first")]
+    NoLibrary { location: String },
+
+    #[error(
+        "the library at {location} is read-only here (a read-only file, folder or share): it can be read, but \
+         not changed; open a writable copy to change it"
+    )]
+    ReadOnly { location: String },
+
+    #[error("the library could not be read or written: {0}")]
+    Storage(Box<dyn std::error::Error + Send + Sync>),
 
     #[error("the library schema could not be brought up to date: {0}")]
     Migration(String),
@@ -84,6 +93,8 @@ impl Error {
             Error::UnknownUser { .. } => "unknown_user",
             Error::NewerLibrary { .. } => "newer_library",
             Error::Io { .. } => "io",
+            Error::NoLibrary { .. } => "no_library",
+            Error::ReadOnly { .. } => "read_only",
             Error::Storage(_) => "storage",
             Error::Migration(_) => "migration",
             Error::Corrupt(_) => "corrupt",

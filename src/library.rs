@@ -1,8 +1,6 @@
 //! A library: the articles, people and settings of one newsroom, with the desk's rules applied.
 //! Everything the CLI and the app do is a method here; each is one atomic store commit.
 
-use std::path::{Path, PathBuf};
-
 use jiff::Timestamp;
 
 use crate::article::{Article, ArticleId, ArticleSummary, Content, Correction, ImageRef, Photo};
@@ -10,9 +8,9 @@ use crate::clock::Clock;
 use crate::import::ImportedArticle;
 use crate::newsroom::Newsroom;
 use crate::revision::{self, FieldChange, Revision, RevisionKind, RevisionNo};
-use crate::search::{Filter, SearchResults};
+use crate::search::{self, Filter, SearchHit, SearchResults, Terms};
 use crate::store::sqlite::SqliteStore;
-use crate::store::{Autosave, Commit, Health, Image, NewRevision, Store};
+use crate::store::{Autosave, Budget, Commit, Health, Image, Location, ManagedBy, NewArticle, NewRevision, Store};
 use crate::user::{NewUser, Role, User};
 use crate::workflow::{self, Action, Status};
 use crate::{Error, Result};
@@ -43,13 +41,27 @@ impl Change {
 }
 
 impl Library {
-    /// Where a library lives when none is named: the user's data folder.
-    pub fn default_path() -> Option<PathBuf> {
-        directories::ProjectDirs::from("", "", "Copydesk").map(|dirs| dirs.data_dir().join("library.sqlite3"))
+    /// Opens an existing library; nothing is changed in a file that is not one.
+    pub fn open(location: &Location, clock: Clock) -> Result<Library> {
+        match location {
+            Location::File(path) => Ok(Library::with_store(Box::new(SqliteStore::open(path)?), clock)),
+            Location::Postgres(_) => Err(Self::no_server_store(location)),
+        }
     }
 
-    pub fn open(path: &Path, clock: Clock) -> Result<Library> {
-        Ok(Library::with_store(Box::new(SqliteStore::open(path)?), clock))
+    /// Makes a new, empty library.
+    pub fn init(location: &Location, clock: Clock) -> Result<Library> {
+        match location {
+            Location::File(path) => Ok(Library::with_store(Box::new(SqliteStore::create(path)?), clock)),
+            Location::Postgres(_) => Err(Self::no_server_store(location)),
+        }
+    }
+
+    fn no_server_store(location: &Location) -> Error {
+        Error::invalid(
+            format!("the library at {location}"),
+            "this build of Copydesk keeps libraries in files only; give the path of a library file",
+        )
     }
 
     pub fn with_store(store: Box<dyn Store>, clock: Clock) -> Library {
@@ -80,21 +92,19 @@ impl Library {
     }
 
     /// Admins manage people and settings; a library without an admin lets anyone set it up.
-    /// The refusal says what to do in the app and on the command line.
-    pub fn may_manage(&self, actor: Option<&User>) -> Result<()> {
-        if actor.is_some_and(|actor| actor.role == Role::Admin) {
-            return Ok(());
+    /// The answer is what the store checks again when the change commits.
+    pub fn may_manage(&self, actor: Option<&User>) -> Result<ManagedBy> {
+        if let Some(admin) = actor.filter(|actor| actor.role == Role::Admin) {
+            return Ok(ManagedBy::Admin(admin.id));
         }
         if self.store.users()?.iter().any(|user| user.role == Role::Admin) {
-            return Err(Error::Forbidden(
-                "only an admin manages people and settings of this library; sign in as an admin (--user on the command line)".into(),
-            ));
+            return Err(Error::Forbidden("only an admin manages people and settings of this library; sign in as an admin".into()));
         }
-        Ok(())
+        Ok(ManagedBy::NobodyYet)
     }
 
     pub fn add_user(&mut self, actor: Option<&User>, user: NewUser) -> Result<User> {
-        self.may_manage(actor)?;
+        let managed_by = self.may_manage(actor)?;
         let user = NewUser {
             name: user.name.trim().to_string(),
             title: user.title.trim().to_string(),
@@ -108,7 +118,7 @@ impl Library {
             return Err(Error::invalid(format!("the email {:?}", user.email), "give an address such as rang@newspim.com"));
         }
         let now = self.now();
-        self.store.add_user(&user, now)
+        self.store.add_user(&user, now, managed_by)
     }
 
     pub fn newsroom(&self) -> Result<Newsroom> {
@@ -116,9 +126,9 @@ impl Library {
     }
 
     pub fn set_newsroom(&mut self, actor: Option<&User>, newsroom: &Newsroom) -> Result<()> {
-        self.may_manage(actor)?;
+        let managed_by = self.may_manage(actor)?;
         newsroom.zone()?;
-        self.store.set_newsroom(newsroom)
+        self.store.set_newsroom(newsroom, managed_by)
     }
 
     // Articles
@@ -196,22 +206,20 @@ impl Library {
     pub fn create(&mut self, actor: &User, content: Content) -> Result<Article> {
         self.validate(&content)?;
         let now = self.now();
-        let article = Article {
-            id: ArticleId(0),
+        let article = NewArticle {
             status: Status::Draft,
             content,
-            head: RevisionNo::FIRST,
-            published_revision: None,
+            published: false,
             first_published: None,
             last_modified: None,
             corrections: Vec::new(),
             created_by: actor.id,
             created_at: now,
-            updated_at: now,
             scheduled_by: None,
+            revision: NewRevision { kind: RevisionKind::Created, author: actor.id, at: now, note: None },
+            images: Vec::new(),
         };
-        let revision = NewRevision { kind: RevisionKind::Created, author: actor.id, at: now, note: None };
-        let mut inserted = self.store.insert_articles(vec![Commit { article, revision, images: Vec::new() }])?;
+        let mut inserted = self.store.insert_articles(vec![article])?;
         inserted.pop().ok_or_else(|| Error::Corrupt("the store inserted no article".into()))
     }
 
@@ -224,7 +232,7 @@ impl Library {
     /// Imports several articles in one transaction: all of them, or none when one is refused.
     pub fn import_batch(&mut self, actor: &User, batch: Vec<ImportedArticle>) -> Result<Vec<Article>> {
         let now = self.now();
-        let mut commits = Vec::with_capacity(batch.len());
+        let mut articles = Vec::with_capacity(batch.len());
         for imported in batch {
             workflow::decide_import(actor, imported.status)?;
             for related in &imported.content.related {
@@ -246,12 +254,10 @@ impl Library {
             };
             let note =
                 Some(format!("imported from {}", imported.source.file_name().map(|name| name.to_string_lossy()).unwrap_or_default()));
-            let article = Article {
-                id: ArticleId(0),
+            articles.push(NewArticle {
                 status: imported.status,
                 content: imported.content,
-                head: RevisionNo::FIRST,
-                published_revision: shown_to_readers.then_some(RevisionNo::FIRST),
+                published: shown_to_readers,
                 first_published: imported.first_published,
                 last_modified: imported.last_modified,
                 corrections: imported
@@ -261,13 +267,12 @@ impl Library {
                     .collect(),
                 created_by: actor.id,
                 created_at: now,
-                updated_at: now,
                 scheduled_by: (imported.status == Status::Scheduled).then_some(actor.id),
-            };
-            let revision = NewRevision { kind: RevisionKind::Imported, author: actor.id, at: now, note };
-            commits.push(Commit { article, revision, images: imported.images });
+                revision: NewRevision { kind: RevisionKind::Imported, author: actor.id, at: now, note },
+                images: imported.images,
+            });
         }
-        self.store.insert_articles(commits)
+        self.store.insert_articles(articles)
     }
 
     /// An explicit save: a new revision on top of `base`, refused as a conflict if `base` is stale.
@@ -358,9 +363,7 @@ impl Library {
             _ => {}
         }
         let revision = NewRevision { kind: transition.kind, author: actor.id, at: now, note };
-        let committed = self.store.commit(Commit { article: next, revision, images: Vec::new() })?;
-        self.store.discard_autosave(id, actor.id)?;
-        Ok(committed)
+        self.store.commit(Commit { article: next, revision, images: Vec::new(), replaces_autosave_of: Some(actor.id) })
     }
 
     // Working copy
@@ -403,8 +406,20 @@ impl Library {
         self.store.count(filter)
     }
 
+    /// Articles holding every word of `query`, ranked as [`crate::search`] describes, each
+    /// with a snippet around its first match.
     pub fn search(&self, query: &str, filter: &Filter) -> Result<SearchResults> {
-        self.store.search(query, filter)
+        let terms = Terms::parse(query);
+        if terms.is_empty() {
+            return Err(Error::invalid(format!("the search {query:?}"), "type at least one word or number to look for"));
+        }
+        let page = self.store.search(&terms, filter)?;
+        let hits = page
+            .hits
+            .into_iter()
+            .map(|(article, content)| SearchHit { snippet: search::snippet(&content, &terms.words, 80), article })
+            .collect();
+        Ok(SearchResults { total: page.total, exact: page.total < search::COUNT_LIMIT as u64, hits })
     }
 
     /// What `actor` may do to `article` now, each refusal with its reason.
@@ -427,28 +442,17 @@ impl Library {
         self.settle()
     }
 
-    /// One short step of upkeep (a few milliseconds at most); true if more remains. Saves leave
-    /// the search index's segment merges and the write-ahead log's checkpoint to this, so a
-    /// save costs the same every time: the app calls it when idle.
-    pub fn tidy(&mut self) -> Result<bool> {
-        // 64 pages of each index: a few milliseconds, the longest a save can wait behind it.
-        self.store.tidy(64)
+    /// Upkeep that saves leave for later, within `budget`; true if more remains. The app runs
+    /// `Budget::Step` between saves, so a save costs the same every time, and `Budget::Idle`
+    /// once it sits idle, which also gives back what the store caches in memory.
+    pub fn maintain(&mut self, budget: Budget) -> Result<bool> {
+        self.store.maintain(budget)
     }
 
-    /// Tidies until nothing is left, for callers that are about to stop or that nobody is
+    /// Does all the upkeep that is left, for callers that are about to stop or that nobody is
     /// waiting on (the CLI, bulk imports, an index rebuild), so in longer steps.
     pub fn settle(&mut self) -> Result<()> {
-        while self.store.tidy(4096)? {}
+        while self.store.maintain(Budget::Settle)? {}
         Ok(())
-    }
-
-    /// Gives back the memory the library's page cache holds, for an app that has sat idle; the
-    /// next read fills it again from the operating system's file cache.
-    pub fn release_memory(&self) -> Result<()> {
-        self.store.release_memory()
-    }
-
-    pub fn backup(&self, path: &Path) -> Result<()> {
-        self.store.backup(path)
     }
 }

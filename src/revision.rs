@@ -120,14 +120,6 @@ pub struct Revision {
     pub stored_bytes: usize,
 }
 
-/// How a revision's content is kept: a full snapshot, or the edit from the revision before.
-/// Snapshots are the canonical JSON of [`Content`]; a delta rebuilds it from its predecessor.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stored {
-    Snapshot(String),
-    Delta(Delta),
-}
-
 /// A chain of deltas is cut by a full snapshot this often, so reading any revision applies at
 /// most this many deltas.
 pub const SNAPSHOT_EVERY: u32 = 32;
@@ -142,15 +134,75 @@ pub fn content_from_snapshot(text: &str) -> Result<Content, crate::Error> {
     serde_json::from_str(text).map_err(|error| crate::Error::Corrupt(format!("a revision snapshot: {error}")))
 }
 
-/// Decides how to store `new` after `previous` (revision `number`).
-pub fn store(number: RevisionNo, previous: Option<&str>, new: &str) -> Stored {
-    match previous {
-        Some(previous) if number.0 % SNAPSHOT_EVERY != 1 => {
-            let delta = Delta::between(previous, new);
-            if delta.encoded_len() < new.len() { Stored::Delta(delta) } else { Stored::Snapshot(new.to_string()) }
+/// How a store keeps one revision's content. The newest revision is the article's own content
+/// (`Head`); each older one is a reverse delta that rebuilds it from its successor, or a full
+/// snapshot that cuts the chain. Every store keeps revisions this way, so they read back the
+/// same from any of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payload {
+    Head,
+    Delta(String),
+    Snapshot(String),
+}
+
+impl Payload {
+    /// The kind as stores record it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Payload::Head => "head",
+            Payload::Delta(_) => "delta",
+            Payload::Snapshot(_) => "snapshot",
         }
-        _ => Stored::Snapshot(new.to_string()),
     }
+
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Payload::Head => None,
+            Payload::Delta(text) | Payload::Snapshot(text) => Some(text),
+        }
+    }
+
+    /// A payload read back from a store.
+    pub fn from_stored(kind: &str, text: Option<String>) -> Result<Payload, crate::Error> {
+        match (kind, text) {
+            ("head", _) => Ok(Payload::Head),
+            ("delta", Some(text)) => Ok(Payload::Delta(text)),
+            ("snapshot", Some(text)) => Ok(Payload::Snapshot(text)),
+            (kind, _) => Err(crate::Error::Corrupt(format!("a revision stored as {kind:?} without its text"))),
+        }
+    }
+
+    /// What the head revision `base` becomes once a revision with `new_text` follows it: a
+    /// reverse delta, or a snapshot every [`SNAPSHOT_EVERY`] revisions and whenever the delta
+    /// would not be smaller.
+    pub fn for_previous_head(base: RevisionNo, old_text: &str, new_text: &str) -> Payload {
+        if base.0.is_multiple_of(SNAPSHOT_EVERY) {
+            return Payload::Snapshot(old_text.to_string());
+        }
+        let delta = Delta::between(new_text, old_text).encode();
+        if delta.len() < old_text.len() { Payload::Delta(delta) } else { Payload::Snapshot(old_text.to_string()) }
+    }
+}
+
+/// The content of revision `number`, from the head's text and the payloads of revisions
+/// `number` up to the head, oldest first: starts from the nearest full text at or after
+/// `number` and walks the deltas back.
+pub fn rebuild(number: RevisionNo, head_text: &str, chain: &[(RevisionNo, Payload)]) -> Result<Content, crate::Error> {
+    let start = chain
+        .iter()
+        .position(|(_, payload)| !matches!(payload, Payload::Delta(_)))
+        .ok_or_else(|| crate::Error::Corrupt(format!("no full revision at or after revision {number}")))?;
+    if chain.first().map(|(first, _)| *first) != Some(number) {
+        return Err(crate::Error::Corrupt(format!("revision {number} is missing from its chain")));
+    }
+    let mut text = match &chain[start].1 {
+        Payload::Snapshot(text) => text.clone(),
+        _ => head_text.to_string(),
+    };
+    for (_, payload) in chain[..start].iter().rev() {
+        text = Delta::decode(payload.text().unwrap_or_default())?.apply(&text)?;
+    }
+    content_from_snapshot(&text)
 }
 
 /// An edit from one text to the next, as runs of kept, dropped and inserted bytes.
@@ -217,10 +269,6 @@ impl Delta {
 
     pub fn decode(text: &str) -> Result<Delta, crate::Error> {
         serde_json::from_str(text).map_err(|error| crate::Error::Corrupt(format!("a revision delta: {error}")))
-    }
-
-    pub fn encoded_len(&self) -> usize {
-        self.encode().len()
     }
 }
 

@@ -139,16 +139,6 @@ impl Terms {
     pub fn is_empty(&self) -> bool {
         self.phrases.is_empty()
     }
-
-    /// The full-text match expression. Every term is quoted, so nothing the user types can be
-    /// read as query syntax.
-    pub fn match_expression(&self) -> String {
-        self.phrases
-            .iter()
-            .map(|phrase| format!("\"{}\"{}", phrase.terms.join(" "), if phrase.open_end { " *" } else { "" }))
-            .collect::<Vec<_>>()
-            .join(" AND ")
-    }
 }
 
 /// Which articles a list or search shows.
@@ -279,26 +269,26 @@ mod tests {
     #[test]
     fn query_words_become_phrases_of_their_bigrams() {
         let query = Terms::parse("협약식 CMIC");
-        assert_eq!(query.match_expression(), "\"협약 약식\" AND \"cmic\"");
+        assert_eq!(phrases(&query), [("협약 약식".to_string(), false), ("cmic".to_string(), false)]);
     }
 
     #[test]
-    fn query_syntax_typed_by_a_user_is_only_text() {
-        for hostile in ["\"unbalanced", "NEAR(a b)", "*", "a OR b", "col:협약", "^협약", "((("] {
-            let expression = Terms::parse(hostile).match_expression();
-            assert!(!expression.contains("OR \"") && !expression.contains('('), "{hostile} -> {expression}");
-        }
+    fn punctuation_alone_is_no_query() {
         assert!(Terms::parse("* ( ) \"").is_empty());
+    }
+
+    fn phrases(terms: &Terms) -> Vec<(String, bool)> {
+        terms.phrases.iter().map(|phrase| (phrase.terms.join(" "), phrase.open_end)).collect()
     }
 
     #[test]
     fn a_syllable_ending_a_mixed_word_may_begin_a_longer_run() {
-        assert_eq!(Terms::parse("CMIC와 2.50%로").match_expression(), "\"cmic 와\" * AND \"2 50 로\" *");
+        assert_eq!(phrases(&Terms::parse("CMIC와 2.50%로")), [("cmic 와".to_string(), true), ("2 50 로".to_string(), true)]);
     }
 
     #[test]
     fn one_syllable_is_a_word_of_its_own() {
-        assert_eq!(Terms::parse("등").match_expression(), "\"등\"");
+        assert_eq!(phrases(&Terms::parse("등")), [("등".to_string(), false)]);
         assert_eq!(terms("협약 등 3개"), "협약 등 3 개");
     }
 

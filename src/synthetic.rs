@@ -372,7 +372,7 @@ pub fn fill(library: &mut crate::Library, count: u64, seed: u64, mut progress: i
             library.save(&archivist, id, current.head, content)?;
             filled.edits += 1;
         }
-        library.tidy()?;
+        library.maintain(crate::store::Budget::Step)?;
     }
     library.settle()?;
     Ok(filled)

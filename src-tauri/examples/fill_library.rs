@@ -12,7 +12,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let path = args.next().ok_or("usage: fill_library PATH COUNT")?;
     let count: usize = args.next().unwrap_or_else(|| "100000".into()).parse()?;
-    let mut library = Library::open(std::path::Path::new(&path), Clock::from_setting(Some("2025-02-20T15:09:00+09:00"))?)?;
+    let location = copydesk::store::Location::File(path.into());
+    let clock = Clock::from_setting(Some("2025-02-20T15:09:00+09:00"))?;
+    let mut library = match Library::open(&location, clock.clone()) {
+        Err(copydesk::Error::NoLibrary { .. }) => Library::init(&location, clock)?,
+        opened => opened?,
+    };
     let newsroom = Newsroom { outlet: "뉴스핌".into(), base_url: "https://www.newspim.com".into(), ..Newsroom::default() };
     library.set_newsroom(None, &newsroom)?;
     let user = match library.users()?.into_iter().next() {

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use copydesk::Library;
 use copydesk::article::ArticleId;
 use copydesk::clock::Clock;
+use copydesk::store::{Budget, Location};
 use copydesk::user::User;
 use serde::{Deserialize, Serialize};
 
@@ -56,7 +57,7 @@ impl AppState {
         let path = std::env::var_os("COPYDESK_LIBRARY")
             .map(PathBuf::from)
             .or_else(|| config.library.clone())
-            .or_else(Library::default_path)
+            .or_else(|| Location::default_file().and_then(|location| location.file().map(Path::to_path_buf)))
             .unwrap_or_else(|| PathBuf::from("library.sqlite3"));
         let mut desk = Desk { library: None, path: path.clone(), config, config_path, clock };
         if let Err(error) = desk.open(&path) {
@@ -71,20 +72,17 @@ impl AppState {
         f(&mut desk)
     }
 
-    /// One short step of the library's upkeep (see `Library::tidy`); true if more remains.
-    pub fn tidy(&self) -> Result<bool, IpcError> {
+    /// Upkeep of the library within `budget` (see `Library::maintain`); true if more remains.
+    pub fn maintain(&self, budget: Budget) -> Result<bool, IpcError> {
         self.with(|desk| match desk.library.as_mut() {
-            Some(library) => Ok(library.tidy()?),
+            Some(library) => Ok(library.maintain(budget)?),
             None => Ok(false),
         })
     }
 
-    /// Gives back the library's page cache (see `Library::release_memory`).
+    /// The library's idle upkeep, which gives back its page cache, and then glibc's.
     pub fn release_memory(&self) -> Result<(), IpcError> {
-        self.with(|desk| match desk.library.as_ref() {
-            Some(library) => Ok(library.release_memory()?),
-            None => Ok(()),
-        })?;
+        self.maintain(Budget::Idle)?;
         // The cache's pages are many small allocations; glibc keeps freed ones in its heap
         // unless asked to hand them back.
         #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -101,11 +99,14 @@ impl AppState {
 }
 
 impl Desk {
+    /// Opens the library at `path`, or makes a new one there when there is none (the first
+    /// start, or a new library chosen in the save dialog).
     pub fn open(&mut self, path: &Path) -> Result<(), IpcError> {
-        if let Some(folder) = path.parent().filter(|folder| !folder.as_os_str().is_empty()) {
-            std::fs::create_dir_all(folder).map_err(|error| IpcError::new("io", format!("{}: {error}", folder.display())))?;
-        }
-        let library = Library::open(path, self.clock.clone())?;
+        let location = Location::File(path.to_path_buf());
+        let library = match Library::open(&location, self.clock.clone()) {
+            Err(copydesk::Error::NoLibrary { .. }) => Library::init(&location, self.clock.clone())?,
+            opened => opened?,
+        };
         self.library = Some(library);
         self.path = path.to_path_buf();
         Ok(())

@@ -15,6 +15,7 @@ mod bindings;
 
 use std::time::Duration;
 
+use copydesk::store::Budget;
 use tauri::{Emitter, Manager};
 
 pub use desk::{AppState, Desk};
@@ -35,7 +36,7 @@ fn tidy_while_idle(handle: &tauri::AppHandle) {
     let mut idle_ticks = 0;
     loop {
         let state = handle.state::<AppState>();
-        match state.tidy() {
+        match state.maintain(Budget::Step) {
             Ok(true) => {
                 idle_ticks = 0;
                 std::thread::sleep(Duration::from_millis(20));

@@ -24,8 +24,11 @@ mod tests {
     fn only_an_admin_may_add_people_once_there_is_one_and_asking_adds_nobody() {
         let folder = std::env::temp_dir().join(format!("copydesk-app-people-{}", std::process::id()));
         std::fs::create_dir_all(&folder).unwrap();
-        let mut library =
-            Library::open(&folder.join("library.sqlite3"), Clock::from_setting(Some("2025-02-20T09:00:00+09:00")).unwrap()).unwrap();
+        let mut library = Library::init(
+            &copydesk::store::Location::File(folder.join("library.sqlite3")),
+            Clock::from_setting(Some("2025-02-20T09:00:00+09:00")).unwrap(),
+        )
+        .unwrap();
         let reporter = library.add_user(None, person("김기랑", "rang@newspim.com", Role::Reporter)).unwrap();
         assert_eq!(refusal(&mut library, Some(&reporter)), None, "a library without an admin lets anyone set it up");
         let admin = library.add_user(Some(&reporter), person("관리자", "admin@newspim.com", Role::Admin)).unwrap();

@@ -49,7 +49,8 @@ mod tests {
         let folder = std::env::temp_dir().join(format!("copydesk-app-sections-{}", std::process::id()));
         std::fs::create_dir_all(&folder).unwrap();
         let path = folder.join("library.sqlite3");
-        let mut library = Library::open(&path, Clock::from_setting(Some("2025-02-20T09:00:00+09:00")).unwrap()).unwrap();
+        let mut library =
+            Library::init(&copydesk::store::Location::File(path), Clock::from_setting(Some("2025-02-20T09:00:00+09:00")).unwrap()).unwrap();
         let user = NewUser { name: "김기랑".into(), title: "기자".into(), email: "rang@newspim.com".into(), role: Role::Editor };
         let user = library.add_user(None, user).unwrap();
         for section in ["경제 > 경제일반", "정치", "경제 > 경제일반", "", "문화 > 공연", "경제 > 경제일반", "정치"]
@@ -66,8 +67,11 @@ mod tests {
     fn sections_older_than_the_sample_come_after_it() {
         let folder = std::env::temp_dir().join(format!("copydesk-app-old-sections-{}", std::process::id()));
         std::fs::create_dir_all(&folder).unwrap();
-        let mut library =
-            Library::open(&folder.join("library.sqlite3"), Clock::from_setting(Some("2025-02-20T09:00:00+09:00")).unwrap()).unwrap();
+        let mut library = Library::init(
+            &copydesk::store::Location::File(folder.join("library.sqlite3")),
+            Clock::from_setting(Some("2025-02-20T09:00:00+09:00")).unwrap(),
+        )
+        .unwrap();
         let user = NewUser { name: "김기랑".into(), title: "기자".into(), email: "rang@newspim.com".into(), role: Role::Editor };
         let user = library.add_user(None, user).unwrap();
         for (minute, section) in ["사회 > 사건", "정치", "경제 > 경제일반", "경제 > 경제일반"].into_iter().enumerate() {

@@ -207,3 +207,74 @@ fn check_and_backup_work_on_a_live_library() {
     let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
     assert_eq!(listed["total"], 1);
 }
+
+/// Runs the CLI as a person without write access to `folder`: as root (which ignores file
+/// modes) the command drops to the `nobody` account, running a copy of the binary it can reach.
+fn run_without_write_access(folder: &Path, library: &Path, args: &[&str]) -> Output {
+    let binary = folder.join("copydesk");
+    if !binary.exists() {
+        std::fs::copy(env!("CARGO_BIN_EXE_copydesk"), &binary).unwrap();
+    }
+    let root = std::process::Command::new("id").arg("-u").output().map(|id| id.stdout == b"0\n").unwrap_or(false);
+    let mut command = if root {
+        let mut command = Command::new("setpriv");
+        command.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"]).arg(&binary);
+        command
+    } else {
+        Command::new(&binary)
+    };
+    command.arg("--library").arg(library).args(args).env_remove("COPYDESK_USER").env("HOME", folder).output().unwrap()
+}
+
+#[test]
+fn a_library_on_a_read_only_folder_can_be_read_and_checked_but_not_changed() {
+    use std::os::unix::fs::PermissionsExt;
+    let cli = Cli::new();
+    cli.ok(&["--user", "desk@newspim.com", "import", common::SEED_ARTICLE]);
+    let share = tempfile::tempdir().unwrap();
+    let library = share.path().join("library.sqlite3");
+    cli.ok(&["backup", path(&library)]);
+    run_without_write_access(share.path(), &library, &["--version"]);
+    std::fs::set_permissions(&library, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(share.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let before = std::fs::read(&library).unwrap();
+
+    let read = |args: &[&str]| {
+        let output = run_without_write_access(share.path(), &library, args);
+        assert!(output.status.success(), "{args:?} on a read-only library: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert!(read(&["list"]).contains("중진공-일본 CMIC"));
+    assert!(read(&["search", "협약"]).contains("중진공-일본 CMIC"));
+    assert!(read(&["show", "1"]).contains("[세종=뉴스핌]"));
+    assert!(read(&["history", "1"]).contains("imported"));
+    assert!(read(&["check"]).ends_with("ok\n"));
+    let refused = run_without_write_access(share.path(), &library, &["--user", "desk@newspim.com", "kill", "1", "--note", "오보"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("read-only"), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert_eq!(std::fs::read(&library).unwrap(), before, "reading changed nothing");
+    std::fs::set_permissions(share.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn check_reports_a_damaged_library_instead_of_failing_on_it() {
+    let cli = Cli::new();
+    for n in 0..20 {
+        let file = cli.write(&format!("{n}.md"), &format!("---\nheadline: 기사 {n}\n---\n{}", "협약식을 열었다. ".repeat(300)));
+        cli.ok(&["--user", "desk@newspim.com", "import", path(&file)]);
+    }
+    let root: u32 = rusqlite::Connection::open(&cli.library)
+        .unwrap()
+        .query_row("SELECT rootpage FROM sqlite_schema WHERE name = 'articles'", [], |row| row.get(0))
+        .unwrap();
+    let mut bytes = std::fs::read(&cli.library).unwrap();
+    for (at, byte) in bytes.iter_mut().enumerate().skip((root as usize - 1) * 4096).take(4096) {
+        *byte = (at * 13 % 251) as u8;
+    }
+    std::fs::write(&cli.library, &bytes).unwrap();
+    let output = cli.run(&["check"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success());
+    assert!(stdout.contains("problem:") && stdout.contains("PROBLEMS FOUND"), "{stdout}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("the library has problems"));
+}

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use copydesk::Library;
 use copydesk::clock::Clock;
 use copydesk::revision::RevisionNo;
+use copydesk::store::Location;
 
 const CHILD_LIBRARY: &str = "COPYDESK_TEST_CRASH_CHILD_LIBRARY";
 const TEST_NAME: &str = "crash_safety::acknowledged_saves_survive_sigkill";
@@ -21,7 +22,8 @@ fn body_for(n: u32) -> String {
 }
 
 fn child_saves_forever(path: &str) {
-    let mut library = Library::open(std::path::Path::new(path), Clock::System).expect("child opens the library");
+    let location = Location::File(path.into());
+    let mut library = Library::open(&location, Clock::System).expect("child opens the library");
     let reporter = library.user(Some("rang@newspim.com")).expect("reporter exists");
     let started = Instant::now();
     // Bounded, so a child the parent failed to kill still ends by itself.
@@ -44,6 +46,7 @@ fn acknowledged_saves_survive_sigkill() {
     let draft = desk.draft("충돌 시험", &body_for(1));
     assert_eq!(draft.id.0, 1);
     let path = desk.path.clone();
+    let desk_location = desk.location.clone();
     drop(desk.library);
 
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
@@ -89,7 +92,7 @@ fn acknowledged_saves_survive_sigkill() {
         let integrity: String = connection.query_row("PRAGMA integrity_check", [], |row| row.get(0)).unwrap();
         assert_eq!(integrity, "ok", "round {round}");
         drop(connection);
-        let library = Library::open(&path, Clock::System).unwrap();
+        let library = Library::open(&desk_location, Clock::System).unwrap();
         let article = library.article(draft.id).unwrap();
         assert!(article.head.0 >= acknowledged, "round {round}: acknowledged {acknowledged}, library has {}", article.head);
         for number in [1, acknowledged / 2, acknowledged, article.head.0] {

@@ -14,4 +14,5 @@ mod revisions;
 mod search;
 mod search_recall;
 mod seed_article;
+mod transactions;
 mod workflow;

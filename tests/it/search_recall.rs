@@ -3,8 +3,8 @@
 
 use crate::common;
 
+use copydesk::store::Location;
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use copydesk::Library;
@@ -24,19 +24,17 @@ struct Archive {
 /// The archive file is generated once and shared by the tests, each reading it with its own
 /// connection.
 fn archive() -> Archive {
-    type Built = (tempfile::TempDir, PathBuf, Vec<(ArticleId, String)>);
+    type Built = (tempfile::TempDir, Location, Vec<(ArticleId, String)>);
     static BUILT: OnceLock<Built> = OnceLock::new();
-    let (_, path, texts) = BUILT.get_or_init(|| {
-        let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("archive.sqlite3");
-        let texts = build(&path);
-        (folder, path, texts)
+    let (_, location, texts) = BUILT.get_or_init(|| {
+        let common::TestLibrary { folder, location, library } = common::new_library(Clock::Fixed(common::at("2025-02-20T09:00:00+09:00")));
+        let texts = build(library);
+        (folder, location, texts)
     });
-    Archive { library: Library::open(path, Clock::System).unwrap(), texts: texts.clone() }
+    Archive { library: Library::open(location, Clock::System).unwrap(), texts: texts.clone() }
 }
 
-fn build(path: &std::path::Path) -> Vec<(ArticleId, String)> {
-    let mut library = Library::open(path, Clock::Fixed(common::at("2025-02-20T09:00:00+09:00"))).unwrap();
+fn build(mut library: Library) -> Vec<(ArticleId, String)> {
     synthetic::fill(&mut library, 2_000, 99, |_| {}).unwrap();
     let editor = library.user(Some(synthetic::ARCHIVIST)).unwrap();
     let mut dice = Dice::new(5);

@@ -10,6 +10,8 @@ use copydesk::import::{self, parse_instant};
 use copydesk::newsroom::Newsroom;
 use copydesk::revision::RevisionNo;
 use copydesk::search::Filter;
+use copydesk::store::Location;
+use copydesk::store::sqlite::SqliteStore;
 use copydesk::user::{NewUser, Role, User};
 use copydesk::{Change, Library};
 
@@ -18,13 +20,19 @@ use crate::{Cli, Command, ExportArgs, FilterArgs, MatchArgs, UserCommand};
 
 pub fn run(cli: Cli) -> Result<()> {
     let clock = Clock::from_setting(cli.now.as_deref())?;
-    let path = match &cli.library {
-        Some(path) => path.clone(),
-        None => Library::default_path().context("no data folder for this user; give the library with --library PATH")?,
+    let location = match &cli.library {
+        Some(location) => location.clone(),
+        None => Location::default_file().context("no data folder for this user; give the library with --library PATH")?,
     };
-    let mut library = Library::open(&path, clock)?;
     let json = cli.json;
     let initialising = matches!(cli.command, Command::Init(_));
+    let mut library = match Library::open(&location, clock.clone()) {
+        Err(copydesk::Error::NoLibrary { .. }) if initialising => Library::init(&location, clock)?,
+        Err(error @ copydesk::Error::NoLibrary { .. }) => {
+            return Err(anyhow::Error::new(error).context("make a new library with `copydesk init`, or give another with --library"));
+        }
+        opened => opened?,
+    };
     let writes = cli.command.writes();
     let acting = |library: &Library| -> copydesk::Result<User> { library.user(cli.user.as_deref()) };
     // People and settings may be managed before anyone exists; then there is nobody to act as.
@@ -54,7 +62,7 @@ pub fn run(cli: Cli) -> Result<()> {
             if changed || initialising {
                 library.set_newsroom(maybe_acting(&library)?.as_ref(), &newsroom)?;
             }
-            print::newsroom(&path, &newsroom, json);
+            print::newsroom(&location, &newsroom, json);
         }
         Command::User(UserCommand::Add { name, title, email, role }) => {
             let role: Role = role.parse()?;
@@ -187,7 +195,11 @@ pub fn run(cli: Cli) -> Result<()> {
             print::filled(&filled, started.elapsed(), json);
         }
         Command::Backup { path } => {
-            library.backup(&path)?;
+            // A backup copies the file itself; a server database is backed up by its own tools.
+            let Location::File(file) = &location else {
+                bail!("{location} is not a library file; back up a server library with its database's own tools")
+            };
+            SqliteStore::open(file)?.backup(&path)?;
             print::done(&format!("backed up to {}", path.display()), json);
         }
     }

@@ -12,9 +12,9 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Parser, Debug)]
 #[command(name = "copydesk", version, about = "Draft, edit, approve and export news articles")]
 pub struct Cli {
-    /// The library file [default: library.sqlite3 in the user's data folder]
+    /// The library: a file path [default: library.sqlite3 in the user's data folder]
     #[arg(long, global = true, env = "COPYDESK_LIBRARY", value_name = "PATH")]
-    pub library: Option<PathBuf>,
+    pub library: Option<copydesk::store::Location>,
 
     /// Act as the user with this email
     #[arg(long, global = true, env = "COPYDESK_USER", value_name = "EMAIL")]
@@ -34,7 +34,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Create the library file (if needed) and set the newsroom's outlet, time zone and site
+    /// Create the library (the only command that makes one) or open it, and set the newsroom's outlet, time zone and site
     Init(Newsroom),
     /// Show or change the newsroom settings
     Settings(Newsroom),

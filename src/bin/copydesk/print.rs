@@ -1,12 +1,10 @@
 //! How the CLI shows things: plain text for people, JSON (`--json`) for scripts.
 
-use std::path::Path;
-
 use copydesk::article::{Article, ArticleId, ArticleSummary, Content};
 use copydesk::newsroom::Newsroom;
 use copydesk::revision::{FieldChange, Revision, RevisionNo, SegmentChange};
 use copydesk::search::SearchResults;
-use copydesk::store::Health;
+use copydesk::store::{Health, Location};
 use copydesk::user::User;
 use serde::Serialize;
 use serde_json::json;
@@ -63,12 +61,12 @@ pub fn done(message: &str, json: bool) {
     }
 }
 
-pub fn newsroom(path: &Path, newsroom: &Newsroom, json: bool) {
+pub fn newsroom(location: &Location, newsroom: &Newsroom, json: bool) {
     if json {
-        emit(&json!({ "library": path, "newsroom": newsroom }));
+        emit(&json!({ "library": location.to_string(), "newsroom": newsroom }));
         return;
     }
-    say!("library    {}", path.display());
+    say!("library    {location}");
     for key in Newsroom::KEYS {
         say!("{key:<10} {}", newsroom.get(key).unwrap_or_default());
     }
@@ -249,10 +247,9 @@ pub fn health(health: &Health, repaired: bool, json: bool) {
     if json {
         return emit(&json!({ "ok": health.is_ok(), "health": health, "index_rebuilt": repaired }));
     }
-    say!("file integrity: {}", health.integrity.join("; "));
     say!("{} articles, {} revisions", health.articles, health.revisions);
-    for problem in &health.unreadable_revisions {
-        say!("unreadable: {problem}");
+    for problem in &health.problems {
+        say!("problem: {problem}");
     }
     if repaired {
         say!("search index rebuilt");

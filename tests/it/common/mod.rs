@@ -8,6 +8,7 @@ use copydesk::Library;
 use copydesk::article::{Byline, Content, Dateline, Section};
 use copydesk::clock::Clock;
 use copydesk::newsroom::Newsroom;
+use copydesk::store::Location;
 use copydesk::user::{NewUser, Role, User};
 use jiff::Timestamp;
 
@@ -17,8 +18,25 @@ pub fn at(rfc3339: &str) -> Timestamp {
     rfc3339.parse().expect("test instants are valid")
 }
 
+/// A new, empty library for one test. Every test gets its library here, so the whole suite
+/// runs against whichever store this gives; today that is a file in a temporary folder.
+pub struct TestLibrary {
+    pub folder: tempfile::TempDir,
+    pub location: Location,
+    pub library: Library,
+}
+
+pub fn new_library(clock: Clock) -> TestLibrary {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let location = Location::File(folder.path().join("library.sqlite3"));
+    let library = Library::init(&location, clock).expect("library created");
+    TestLibrary { folder, location, library }
+}
+
 pub struct Desk {
     pub folder: tempfile::TempDir,
+    pub location: Location,
+    /// The library file, for the tests of the embedded store itself.
     pub path: PathBuf,
     pub library: Library,
     pub reporter: User,
@@ -30,9 +48,8 @@ pub struct Desk {
 impl Desk {
     /// A new library at 2025-02-20 09:00 in Seoul, with 뉴스핌 as the outlet.
     pub fn new() -> Desk {
-        let folder = tempfile::tempdir().expect("temporary folder");
-        let path = folder.path().join("library.sqlite3");
-        let mut library = Library::open(&path, Clock::Fixed(at("2025-02-20T09:00:00+09:00"))).expect("library opens");
+        let TestLibrary { folder, location, mut library } = new_library(Clock::Fixed(at("2025-02-20T09:00:00+09:00")));
+        let path = location.file().map(Path::to_path_buf).unwrap_or_default();
         let newsroom = Newsroom { outlet: "뉴스핌".into(), ..Newsroom::default() };
         library.set_newsroom(None, &newsroom).expect("settings");
         let mut add = |name: &str, email: &str, role: Role, admin: Option<&User>| {
@@ -42,7 +59,7 @@ impl Desk {
         let reporter = add("김기랑", "rang@newspim.com", Role::Reporter, Some(&admin));
         let other_reporter = add("이영종", "yjlee@newspim.com", Role::Reporter, Some(&admin));
         let editor = add("박데스크", "desk@newspim.com", Role::Editor, Some(&admin));
-        Desk { folder, path, library, reporter, other_reporter, editor, admin }
+        Desk { folder, location, path, library, reporter, other_reporter, editor, admin }
     }
 
     pub fn set_now(&mut self, rfc3339: &str) {
@@ -51,7 +68,7 @@ impl Desk {
 
     pub fn reopen(&mut self) {
         let clock = Clock::Fixed(self.library.now());
-        self.library = Library::open(&self.path, clock).expect("library reopens");
+        self.library = Library::open(&self.location, clock).expect("library reopens");
     }
 
     pub fn import_seed(&mut self) -> copydesk::article::Article {

@@ -29,9 +29,7 @@ impl Desk {
     }
 
     pub fn at(now: &str) -> Desk {
-        let folder = tempfile::tempdir().unwrap();
-        let clock = Clock::from_setting(Some(now)).unwrap();
-        let mut library = Library::open(&folder.path().join("library.sqlite3"), clock).unwrap();
+        let crate::common::TestLibrary { folder, mut library, .. } = crate::common::new_library(Clock::from_setting(Some(now)).unwrap());
         let mut newsroom = library.newsroom().unwrap();
         newsroom.set("outlet", "뉴스핌").unwrap();
         newsroom.set("base_url", "https://www.newspim.com/news").unwrap();
