@@ -133,3 +133,26 @@ proptest! {
         article_or_clear_problems(&text)?;
     }
 }
+
+#[test]
+fn deeply_nested_front_matter_is_refused_before_the_yaml_parser_sees_it() {
+    // 200 KB of brackets took the YAML parser 40 s to refuse; the depth check refuses it at once.
+    check(&format!("---\nheadline: 제목\ntags: {}\n---\n본문\n", "[".repeat(200_000)), Some(3), "nested more than 64 levels deep");
+    check(&format!("---\nheadline: 제목\ntags: {}\n---\n본문\n", "{a: ".repeat(100)), Some(3), "nested more than 64 levels deep");
+    let mut indented = String::from("---\nheadline: 제목\nx:\n");
+    for depth in 1..100 {
+        indented.push_str(&format!("{}k{depth}:\n", " ".repeat(depth)));
+    }
+    check(&format!("{indented}---\n본문\n"), Some(68), "nested more than 64 levels deep");
+}
+
+#[test]
+fn brackets_inside_quotes_and_ordinary_nesting_are_fine() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("article.md");
+    let quoted = "[".repeat(500);
+    std::fs::write(&path, format!("---\nheadline: '{quoted}'\ntags: [\"]]]{quoted}\", 'it''s [']\nsection: [[경제]]\n---\n본문\n"))
+        .unwrap();
+    let problems = read_file(&path, &Newsroom::default()).err().unwrap_or_default();
+    assert!(problems.iter().all(|problem| !problem.message.contains("nested")), "{problems:#?}");
+}
