@@ -207,3 +207,52 @@ fn check_and_backup_work_on_a_live_library() {
     let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
     assert_eq!(listed["total"], 1);
 }
+
+/// Every file under `folder` with its bytes, relative paths sorted.
+fn files_under(folder: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push((path.strip_prefix(folder).unwrap().to_path_buf(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[cfg(unix)]
+#[test]
+fn an_export_that_fails_midway_leaves_the_last_good_files() {
+    let cli = Cli::new();
+    cli.ok(&["--user", "desk@newspim.com", "import", common::SEED_ARTICLE]);
+    let site = cli.folder.path().join("site");
+    cli.ok(&["export", "1", "--out", path(&site)]);
+    let before = files_under(&site);
+    assert!(before.iter().any(|(file, bytes)| file.starts_with("media") && bytes.len() > 64 * 1024), "a photo over 64 KB");
+    // A file size limit of 64 KB: the page fits, the photos fail halfway through writing, as
+    // on a full disk. The shell ignores SIGXFSZ so the write fails with an error instead.
+    let mut command = Command::new("bash");
+    command
+        .args(["-c", "trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_copydesk"), "export", "1", "--out", path(&site)])
+        .env("COPYDESK_LIBRARY", &cli.library)
+        .env("COPYDESK_NOW", "2025-02-20T09:00:00+09:00");
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success() && !stderr.contains("panicked"), "{stderr}");
+    let after = files_under(&site);
+    assert_eq!(
+        after.len(),
+        before.len(),
+        "no half-written or temporary files are left: {:?}",
+        after.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((file, old), (_, new)) in before.iter().zip(&after) {
+        assert!(old == new, "{} changed", file.display());
+    }
+}
