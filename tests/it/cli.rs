@@ -256,3 +256,37 @@ fn an_export_that_fails_midway_leaves_the_last_good_files() {
         assert!(old == new, "{} changed", file.display());
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_failed_edit_is_kept_privately_in_the_users_data_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let cli = Cli::new();
+    cli.ok(&["--user", "desk@newspim.com", "import", common::SEED_ARTICLE]);
+    let home = tempfile::tempdir().unwrap();
+    let (data, tmp) = (home.path().join("data"), home.path().join("tmp"));
+    std::fs::create_dir(&tmp).unwrap();
+    let mut kept_files = Vec::new();
+    for _ in 0..2 {
+        // The edit changes the body and adds a field the format does not know, so it cannot be saved.
+        let output = cli
+            .command(&["--user", "desk@newspim.com", "edit", "1"])
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", &data)
+            .env("TMPDIR", &tmp)
+            .env("EDITOR", "sed -i -e 's/20여명이/30여명이/' -e '2i author: 누구'")
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains("unknown field `author`"), "{stderr}");
+        let kept = PathBuf::from(stderr.split("your text is kept in ").nth(1).unwrap().lines().next().unwrap().trim());
+        assert_eq!(kept.parent().unwrap(), data.join("copydesk").join("unsaved"), "{stderr}");
+        assert!(kept.file_name().unwrap().to_str().unwrap().starts_with("article-1-"), "{}", kept.display());
+        assert!(std::fs::read_to_string(&kept).unwrap().contains("30여명이"));
+        assert_eq!(std::fs::metadata(&kept).unwrap().permissions().mode() & 0o777, 0o600);
+        kept_files.push(kept);
+    }
+    assert_ne!(kept_files[0], kept_files[1], "a second failed edit does not overwrite the first");
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "nothing is left in the temporary folder");
+}

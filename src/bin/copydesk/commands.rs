@@ -295,11 +295,15 @@ fn edit_in_editor(library: &mut Library, actor: &User, id: ArticleId, json: bool
         print::done("no changes", json);
         return Ok(());
     }
-    let kept = || {
-        let keep = std::env::temp_dir().join(format!("copydesk-article-{}-unsaved.md", article.id));
-        match std::fs::copy(&file, &keep) {
-            Ok(_) => format!("your text is kept in {}", keep.display()),
-            Err(_) => "your text could not be kept; copy it from the editor".to_string(),
+    let kept = || match keep_unsaved(&file, article.id) {
+        Ok(keep) => format!("your text is kept in {}", keep.display()),
+        Err(error) => {
+            // The edit's own private folder is the last place the words are; leave it behind.
+            let folder = folder.keep();
+            format!(
+                "your text is kept in {}\n(it could not be kept in your data folder: {error:#})",
+                folder.join(file.file_name().unwrap_or_default()).display()
+            )
         }
     };
     let result = parse_edit(library, &article, &file, &newsroom).and_then(|(content, images)| {
@@ -316,6 +320,29 @@ fn edit_in_editor(library: &mut Library, actor: &User, id: ArticleId, json: bool
         }
         Err(error) => Err(error.context(kept())),
     }
+}
+
+/// Copies a failed edit to a new file of its own in the user's data folder (beside the default
+/// library), readable by the user alone: the article may be embargoed, and a fixed name in a
+/// shared folder could be a link planted by someone else.
+fn keep_unsaved(file: &Path, id: ArticleId) -> Result<PathBuf> {
+    let library = Library::default_path().context("this user has no data folder")?;
+    let folder = library.parent().context("this user has no data folder")?.join("unsaved");
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(&folder).with_context(|| format!("cannot make {}", folder.display()))?;
+    let text = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    // Created exclusively under a new random name (tempfile makes it 0600 on Unix).
+    let mut keep = tempfile::Builder::new()
+        .prefix(&format!("article-{id}-unsaved-"))
+        .suffix(".md")
+        .tempfile_in(&folder)
+        .with_context(|| format!("cannot make a file in {}", folder.display()))?;
+    std::io::Write::write_all(&mut keep, &text).with_context(|| format!("cannot write {}", keep.path().display()))?;
+    let (_, path) = keep.keep().with_context(|| format!("cannot keep a file in {}", folder.display()))?;
+    Ok(path)
 }
 
 fn parse_edit(library: &Library, article: &Article, file: &Path, newsroom: &Newsroom) -> Result<(Content, Vec<copydesk::store::Image>)> {
