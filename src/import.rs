@@ -154,9 +154,12 @@ pub fn parse(text: &str, source: &Path, newsroom: &Newsroom, read_photo: &mut Re
                 continue;
             }
         };
-        let Some(image) = describe_image(bytes) else {
-            report(line, format!("the photo {:?} is not a JPEG, PNG, GIF, WebP or AVIF image: convert it to one of these", field.file));
-            continue;
+        let image = match describe_image(bytes) {
+            Ok(image) => image,
+            Err(why) => {
+                report(line, format!("the photo {:?} {why}", field.file));
+                continue;
+            }
         };
         photos.push(Photo {
             file: field.file.trim().to_string(),
@@ -222,21 +225,63 @@ pub fn parse_instant(text: &str, newsroom: &Newsroom) -> Option<Timestamp> {
     civil.to_zoned_datetime(newsroom.zone().ok()?).ok().map(|zoned| zoned.timestamp())
 }
 
-/// Sniffs an image's type and size; `None` when it is not a kind a page can show.
-pub fn describe_image(bytes: Vec<u8>) -> Option<Image> {
-    use imagesize::ImageType;
-    let media_type = match imagesize::image_type(&bytes).ok()? {
-        ImageType::Jpeg => "image/jpeg",
-        ImageType::Png => "image/png",
-        ImageType::Gif => "image/gif",
-        ImageType::Webp => "image/webp",
-        ImageType::Heif(imagesize::Compression::Av1) => "image/avif",
-        _ => return None,
+/// The most pixels a photo may have. A few kilobytes of PNG can claim gigapixels (a
+/// decompression bomb); news photos have a few dozen megapixels at most.
+pub const MAX_PHOTO_MEGAPIXELS: u64 = 100;
+
+/// Decodes a photo once, so that what is stored is an image a page can show and not just bytes
+/// with an image's header, and gives its true type and size. The bytes are kept as they came.
+/// The error is the sentence that follows "the photo ...".
+pub fn describe_image(bytes: Vec<u8>) -> Result<Image, String> {
+    use image::{ImageError, ImageFormat, ImageReader, Limits};
+    let reader = || ImageReader::new(std::io::Cursor::new(bytes.as_slice())).with_guessed_format();
+    let unreadable = |error: std::io::Error| format!("cannot be read ({error}): add it again");
+    let (media_type, name) = match reader().map_err(unreadable)?.format() {
+        Some(ImageFormat::Jpeg) => ("image/jpeg", "JPEG"),
+        Some(ImageFormat::Png) => ("image/png", "PNG"),
+        Some(ImageFormat::Gif) => ("image/gif", "GIF"),
+        Some(ImageFormat::WebP) => ("image/webp", "WebP"),
+        // Decoding AVIF needs a native library; an image that cannot be checked is not taken.
+        Some(ImageFormat::Avif) => {
+            return Err(
+                "is an AVIF image, which Copydesk cannot check: convert it to JPEG or PNG (any photo app exports both) and add it again"
+                    .into(),
+            );
+        }
+        _ => return Err("is not a JPEG, PNG, GIF or WebP image: convert it to one of these".into()),
     };
-    let size = imagesize::blob_size(&bytes).ok()?;
-    let (width, height) = (u32::try_from(size.width).ok()?, u32::try_from(size.height).ok()?);
-    if width == 0 || height == 0 {
-        return None;
+    let too_large = |width: u32, height: u32| {
+        format!(
+            "is {width}×{height} pixels, over the limit of {MAX_PHOTO_MEGAPIXELS} megapixels: scale it down (a news page needs a few \
+             thousand pixels across at most) and add it again"
+        )
+    };
+    let damaged = |error: ImageError| {
+        format!(
+            "cannot be decoded as a {name} image ({error}): the file is damaged or not what it says it is; open it in an image \
+             editor, save it again as JPEG or PNG and add it again"
+        )
+    };
+    let (width, height) = reader().map_err(unreadable)?.into_dimensions().map_err(damaged)?;
+    if u64::from(width) * u64::from(height) > MAX_PHOTO_MEGAPIXELS * 1_000_000 {
+        return Err(too_large(width, height));
     }
-    Some(Image { image: ImageRef::of(&bytes), media_type: media_type.into(), width, height, bytes })
+    let mut decoder = reader().map_err(unreadable)?;
+    // The header's size is checked above; the limits hold the decoder to it and cap what it
+    // allocates, whatever the rest of the file says.
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    decoder.limits(limits);
+    let decoded = decoder.decode().map_err(|error| match error {
+        ImageError::Limits(_) => too_large(width, height),
+        error => damaged(error),
+    })?;
+    let (width, height) = (decoded.width(), decoded.height());
+    drop(decoded);
+    if width == 0 || height == 0 {
+        return Err(format!("is a {name} image without pixels: add the photo itself"));
+    }
+    Ok(Image { image: ImageRef::of(&bytes), media_type: media_type.into(), width, height, bytes })
 }

@@ -10,6 +10,7 @@ mod export;
 mod hostile;
 mod import;
 mod library_file;
+mod photos;
 mod revisions;
 mod search;
 mod search_recall;
