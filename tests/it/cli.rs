@@ -290,3 +290,17 @@ fn a_failed_edit_is_kept_privately_in_the_users_data_folder() {
     assert_ne!(kept_files[0], kept_files[1], "a second failed edit does not overwrite the first");
     assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "nothing is left in the temporary folder");
 }
+
+#[test]
+fn import_takes_a_photo_size_limit() {
+    let cli = Cli::new();
+    let folder = cli.folder.path().join("story");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::File::create(folder.join("big.jpg")).unwrap().set_len(2 * 1024 * 1024).unwrap();
+    let article = folder.join("article.md");
+    std::fs::write(&article, "---\nheadline: 제목\nphotos:\n  - file: big.jpg\n---\n본문\n").unwrap();
+    let refused = cli.fails(&["--user", "desk@newspim.com", "import", "--max-photo-mb", "1", path(&article)]);
+    assert!(refused.contains("article.md:4: the photo \"big.jpg\" is 2.0 MB, over the 1 MB limit"), "{refused}");
+    let refused = cli.fails(&["--user", "desk@newspim.com", "import", path(&article)]);
+    assert!(refused.contains("is not a JPEG, PNG, GIF or WebP image"), "{refused}");
+}

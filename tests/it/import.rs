@@ -5,7 +5,7 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use copydesk::import::{ImportProblem, read_file};
+use copydesk::import::{ImportProblem, PhotoError, read_file};
 use copydesk::newsroom::Newsroom;
 use proptest::prelude::*;
 
@@ -98,8 +98,11 @@ fn local_times_are_read_in_the_newsrooms_zone() {
     assert_eq!(article.content.embargo, Some(common::at("2025-02-21T06:00:00+09:00")));
 }
 
-fn no_photos(name: &str) -> Result<Vec<u8>, (PathBuf, std::io::Error)> {
-    Err((PathBuf::from(name), std::io::Error::new(std::io::ErrorKind::NotFound, "no photos in this test")))
+fn no_photos(name: &str) -> Result<Vec<u8>, PhotoError> {
+    Err(PhotoError::Unreadable {
+        path: PathBuf::from(name),
+        error: std::io::Error::new(std::io::ErrorKind::NotFound, "no photos in this test"),
+    })
 }
 
 fn article_or_clear_problems(text: &str) -> Result<(), TestCaseError> {

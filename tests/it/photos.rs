@@ -56,6 +56,75 @@ fn assert_says(message: &str, parts: &[&str]) {
     }
 }
 
+#[test]
+fn photos_inside_the_article_folder_are_read() {
+    let folder = Folder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("photos/pixel.png", folder.article().join("inside.png")).unwrap();
+    for file in ["photos/pixel.png", "./photos/../photos/pixel.png", "inside.png"] {
+        let article = folder.read(file).unwrap_or_else(|problems| panic!("{file}: {problems:#?}"));
+        assert_eq!((article.content.photos[0].width, article.content.photos[0].height), (8, 6));
+    }
+}
+
+#[test]
+fn photos_outside_the_article_folder_are_refused() {
+    let folder = Folder::new();
+    let absolute = folder.root.path().join("outside.png");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&absolute, folder.article().join("link.png")).unwrap();
+    for file in ["../outside.png", absolute.to_str().unwrap(), "photos/../../outside.png", "link.png"] {
+        let message = folder.refused(file);
+        assert_says(&message, &["outside the article's folder", "copy the photo into"]);
+    }
+}
+
+#[test]
+fn a_photo_over_the_size_limit_is_refused_without_reading_it() {
+    let folder = Folder::new();
+    // Sparse: 51 MB on paper, nothing on disk.
+    let big = std::fs::File::create(folder.article().join("big.jpg")).unwrap();
+    big.set_len(51 * 1024 * 1024).unwrap();
+    let message = folder.refused("big.jpg");
+    assert_says(&message, &["51.0 MB", "over the 50 MB limit", "--max-photo-mb"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn device_files_and_fifos_are_not_photos() {
+    let folder = Folder::new();
+    std::os::unix::fs::symlink("/dev/zero", folder.article().join("zero.jpg")).unwrap();
+    let fifo = folder.article().join("fifo.jpg");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    std::fs::create_dir(folder.article().join("folder.jpg")).unwrap();
+    for file in ["fifo.jpg", "folder.jpg"] {
+        assert_says(&folder.refused(file), &["is not a regular file"]);
+    }
+    for file in ["zero.jpg", "/dev/zero"] {
+        assert_says(&folder.refused(file), &["outside the article's folder"]);
+    }
+    // A device inside the folder itself (here the folder is /dev) is refused before it is read.
+    match copydesk::import::read_photo_in(Path::new("/dev"), "zero", 50 * 1024 * 1024) {
+        Err(copydesk::import::PhotoError::Refused(why)) => assert_says(&why, &["is not a regular file", "it is a device"]),
+        other => panic!("/dev/zero was not refused: {:?}", other.map(|bytes| bytes.len())),
+    }
+}
+
+#[test]
+fn the_photo_size_limit_can_be_changed() {
+    let folder = Folder::new();
+    std::fs::File::create(folder.article().join("big.jpg")).unwrap().set_len(3 * 1024 * 1024).unwrap();
+    let path = folder.article().join("article.md");
+    std::fs::write(&path, "---\nheadline: 제목\nphotos:\n  - file: big.jpg\n---\n본문\n").unwrap();
+    let strict = copydesk::import::ImportOptions::with_max_photo_mb(2);
+    let problems = copydesk::import::read_file_with(&path, &Newsroom::default(), &strict).unwrap_err();
+    assert_says(&problems[0].message, &["3.0 MB, over the 2 MB limit"]);
+    // Under a larger limit the file is read, and refused only for not being an image.
+    let problems = copydesk::import::read_file_with(&path, &Newsroom::default(), &Default::default()).unwrap_err();
+    assert_says(&problems[0].message, &["is not a JPEG, PNG, GIF or WebP image"]);
+}
+
 /// A PNG whose header says `width`×`height`, with a few bytes of (unreadable) image data.
 fn png_claiming(width: u32, height: u32) -> Vec<u8> {
     fn crc32(bytes: &[u8]) -> u32 {

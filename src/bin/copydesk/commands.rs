@@ -63,14 +63,15 @@ pub fn run(cli: Cli) -> Result<()> {
             print::users(&[user], json);
         }
         Command::User(UserCommand::List) => print::users(&library.users()?, json),
-        Command::Import { files } => {
+        Command::Import { files, max_photo_mb } => {
             let actor = acting(&library)?;
             let newsroom = library.newsroom()?;
+            let options = import::ImportOptions::with_max_photo_mb(max_photo_mb);
             // Read every file first: one bad file imports nothing, so a batch can simply be rerun.
             let mut articles = Vec::new();
             let mut problems = Vec::new();
             for file in &files {
-                match import::read_file(file, &newsroom) {
+                match import::read_file_with(file, &newsroom, &options) {
                     Ok(article) => articles.push(article),
                     Err(found) => problems.extend(found),
                 }
@@ -348,15 +349,16 @@ fn keep_unsaved(file: &Path, id: ArticleId) -> Result<PathBuf> {
 fn parse_edit(library: &Library, article: &Article, file: &Path, newsroom: &Newsroom) -> Result<(Content, Vec<copydesk::store::Image>)> {
     let text = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let text = String::from_utf8(text).context("the edited file is not UTF-8 text")?;
-    // Photos already in the article come from the library; new ones from the working folder.
-    let mut read_photo = |name: &str| -> Result<Vec<u8>, (PathBuf, std::io::Error)> {
+    // Photos already in the article come from the library; new ones from the working folder,
+    // confined to it as an import confines photos to the article file's folder.
+    let mut read_photo = |name: &str| -> Result<Vec<u8>, import::PhotoError> {
         if let Some(photo) = article.content.photos.iter().find(|photo| photo.file == name) {
-            return library
-                .image(&photo.image)
-                .map(|image| image.bytes)
-                .map_err(|error| (PathBuf::from(name), std::io::Error::other(error.to_string())));
+            return library.image(&photo.image).map(|image| image.bytes).map_err(|error| import::PhotoError::Unreadable {
+                path: PathBuf::from(name),
+                error: std::io::Error::other(error.to_string()),
+            });
         }
-        std::fs::read(name).map_err(|error| (PathBuf::from(name), error))
+        import::read_photo_in(Path::new("."), name, import::ImportOptions::default().max_photo_bytes)
     };
     let imported = import::parse(&text, file, newsroom, &mut read_photo).map_err(copydesk::Error::Import)?;
     Ok((imported.content, imported.images))
