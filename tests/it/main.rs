@@ -10,6 +10,7 @@ mod export;
 mod hostile;
 mod import;
 mod library_file;
+mod never_panics;
 mod photos;
 mod revisions;
 mod search;
