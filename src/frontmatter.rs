@@ -181,11 +181,20 @@ fn check_nesting(document: &Document) -> Result<(), FormatError> {
     let mut flow = 0usize;
     let mut indents: Vec<usize> = vec![0];
     let mut quote: Option<char> = None;
+    // The indentation of the line that opened a literal or folded block (`|`, `>`): lines below
+    // it indented further are text, where a quote or a bracket means nothing.
+    let mut block_scalar: Option<usize> = None;
     for (index, line) in document.front_matter.lines().enumerate() {
         let content = line.trim_start_matches(' ');
+        let indent = line.len() - content.len();
+        if let Some(parent) = block_scalar {
+            if content.is_empty() || indent > parent {
+                continue;
+            }
+            block_scalar = None;
+        }
         let mut block = indents.len() - 1;
         if quote.is_none() && flow == 0 && !content.is_empty() && !content.starts_with('#') {
-            let indent = line.len() - content.len();
             while indents.last().is_some_and(|open| *open > indent) {
                 indents.pop();
             }
@@ -247,6 +256,12 @@ fn check_nesting(document: &Document) -> Result<(), FormatError> {
                     _ => false,
                 };
             after_space = c.is_whitespace();
+        }
+        let opens_block_scalar = content.trim_end().rsplit([' ', ':']).next().is_some_and(|last| {
+            last.strip_prefix(['|', '>']).is_some_and(|indicators| indicators.chars().all(|c| c.is_ascii_digit() || c == '+' || c == '-'))
+        });
+        if quote.is_none() && flow == 0 && opens_block_scalar {
+            block_scalar = Some(indent);
         }
     }
     Ok(())

@@ -147,6 +147,12 @@ fn deeply_nested_front_matter_is_refused_before_the_yaml_parser_sees_it() {
         indented.push_str(&format!("{}k{depth}:\n", " ".repeat(depth)));
     }
     check(&format!("{indented}---\n본문\n"), Some(68), "nested more than 64 levels deep");
+    // A quote inside a block of text opens nothing that could hide the brackets after it.
+    check(
+        &format!("---\nheadline: |\n  'it is text\n  [[[ too\ntags: {}\n---\n본문\n", "[".repeat(1000)),
+        Some(5),
+        "nested more than 64 levels deep",
+    );
 }
 
 #[test]
@@ -154,7 +160,7 @@ fn brackets_inside_quotes_and_ordinary_nesting_are_fine() {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("article.md");
     let quoted = "[".repeat(500);
-    std::fs::write(&path, format!("---\nheadline: '{quoted}'\ntags: [\"]]]{quoted}\", 'it''s [']\nsection: [[경제]]\n---\n본문\n"))
+    std::fs::write(&path, format!("---\nheadline: '{quoted}'\ntags: [\"]]]{quoted}\", 'it''s [']\nsection: [[경제]]\nsubheadlines:\n  - >-\n    {quoted}\n---\n본문\n"))
         .unwrap();
     let problems = read_file(&path, &Newsroom::default()).err().unwrap_or_default();
     assert!(problems.iter().all(|problem| !problem.message.contains("nested")), "{problems:#?}");
