@@ -328,12 +328,18 @@ fn edit_in_editor(library: &mut Library, actor: &User, id: ArticleId, json: bool
 /// shared folder could be a link planted by someone else.
 fn keep_unsaved(file: &Path, id: ArticleId) -> Result<PathBuf> {
     let library = Library::default_path().context("this user has no data folder")?;
-    let folder = library.parent().context("this user has no data folder")?.join("unsaved");
+    let data = library.parent().context("this user has no data folder")?;
+    std::fs::create_dir_all(data).with_context(|| format!("cannot make {}", data.display()))?;
+    let folder = data.join("unsaved");
     let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(&folder).with_context(|| format!("cannot make {}", folder.display()))?;
+    match builder.create(&folder) {
+        Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => {
+            return Err(error).with_context(|| format!("cannot make {}", folder.display()));
+        }
+        _ => {}
+    }
     let text = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     // Created exclusively under a new random name (tempfile makes it 0600 on Unix).
     let mut keep = tempfile::Builder::new()
