@@ -54,6 +54,9 @@ impl Cli {
             .args(args)
             .env("COPYDESK_LIBRARY", &self.library)
             .env("COPYDESK_NOW", "2025-02-20T09:00:00+09:00")
+            // A failed edit keeps its text in the data folder: the test's, not the developer's.
+            .env("HOME", self.folder.path())
+            .env("XDG_DATA_HOME", self.folder.path().join("data"))
             .env_remove("COPYDESK_USER")
             .env_remove("VISUAL");
         command
@@ -285,6 +288,7 @@ fn a_failed_edit_is_kept_privately_in_the_users_data_folder() {
         assert!(kept.file_name().unwrap().to_str().unwrap().starts_with("article-1-"), "{}", kept.display());
         assert!(std::fs::read_to_string(&kept).unwrap().contains("30여명이"));
         assert_eq!(std::fs::metadata(&kept).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(std::fs::metadata(kept.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
         kept_files.push(kept);
     }
     assert_ne!(kept_files[0], kept_files[1], "a second failed edit does not overwrite the first");
