@@ -390,10 +390,14 @@ pub fn describe_image(bytes: Vec<u8>) -> Result<Image, String> {
     limits.max_image_height = Some(height);
     limits.max_alloc = Some(512 * 1024 * 1024);
     decoder.limits(limits);
-    let decoded = decoder.decode().map_err(|error| match error {
-        ImageError::Limits(_) => too_large(width, height),
-        error => damaged(error),
-    })?;
+    // The decoders are third-party code fed whatever a file holds; if one has a bug that panics,
+    // the photo is refused instead of taking the app (and the text being edited) down with it.
+    let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decoder.decode()))
+        .map_err(|_| format!("cannot be decoded as a {name} image (the decoder failed on it): save it again as JPEG or PNG"))?
+        .map_err(|error| match error {
+            ImageError::Limits(_) => too_large(width, height),
+            error => damaged(error),
+        })?;
     let (width, height) = (decoded.width(), decoded.height());
     drop(decoded);
     if width == 0 || height == 0 {

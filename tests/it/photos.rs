@@ -209,3 +209,36 @@ fn the_seed_photos_keep_their_decoded_sizes() {
     let article = read_file(seed, &Newsroom::default()).unwrap();
     assert!(article.content.photos.iter().all(|photo| photo.width > 0 && photo.height > 0 && photo.media_type == "image/jpeg"));
 }
+
+/// Damaged copies of real photos: bytes changed here and there, or cut short.
+fn damaged_photo() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    let seed_jpeg = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seed-article/photos/vice-chairman-speech.jpg");
+    let originals = vec![std::fs::read(PIXEL_PNG).unwrap(), std::fs::read(seed_jpeg).unwrap(), png_claiming(64, 64)];
+    (
+        prop::sample::select(originals),
+        prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..16),
+        any::<prop::sample::Index>(),
+    )
+        .prop_map(|(mut bytes, changes, cut)| {
+            for (at, byte) in changes {
+                let at = at.index(bytes.len());
+                bytes[at] = byte;
+            }
+            bytes.truncate(cut.index(bytes.len() + 1).max(8));
+            bytes
+        })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 128, ..Default::default() })]
+
+    /// A damaged photo is refused or accepted with a size; it never takes the program down.
+    #[test]
+    fn damaged_photos_never_panic(bytes in damaged_photo()) {
+        match copydesk::import::describe_image(bytes) {
+            Ok(image) => proptest::prop_assert!(image.width > 0 && image.height > 0),
+            Err(why) => proptest::prop_assert!(!why.is_empty()),
+        }
+    }
+}
