@@ -308,3 +308,14 @@ fn import_takes_a_photo_size_limit() {
     let refused = cli.fails(&["--user", "desk@newspim.com", "import", path(&article)]);
     assert!(refused.contains("is not a JPEG, PNG, GIF or WebP image"), "{refused}");
 }
+
+#[test]
+fn search_survives_letters_whose_lowercase_is_longer() {
+    let cli = Cli::new();
+    let body = format!("{}협약식을 열었다.", "İ".repeat(200));
+    let article = cli
+        .write("turkish.md", &format!("---\nheadline: 터키 기사\nbylines:\n  - name: 김기랑\n    email: rang@newspim.com\n---\n{body}\n"));
+    cli.ok(&["--user", "rang@newspim.com", "import", path(&article)]);
+    let found = cli.ok(&["search", "협약"]);
+    assert!(found.contains("1 of 1 matching articles") && found.contains("[협약]식을 열었다"), "{found}");
+}
