@@ -5,6 +5,7 @@ mod common;
 mod export_support;
 
 mod cli;
+mod cli_safety;
 mod crash_safety;
 mod export;
 mod hostile;
