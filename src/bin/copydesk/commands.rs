@@ -323,12 +323,12 @@ fn edit_in_editor(library: &mut Library, actor: &User, id: ArticleId, json: bool
     }
 }
 
-/// Copies a failed edit to a new file of its own in the user's data folder (beside the default
-/// library), readable by the user alone: the article may be embargoed, and a fixed name in a
-/// shared folder could be a link planted by someone else.
+/// Copies a failed edit to a new file of its own in the user's data folder (the one the default
+/// library lives in), readable by the user alone: the article may be embargoed, and a fixed name
+/// in a shared folder could be a link planted by someone else.
 fn keep_unsaved(file: &Path, id: ArticleId) -> Result<PathBuf> {
-    let library = Library::default_path().context("this user has no data folder")?;
-    let data = library.parent().context("this user has no data folder")?;
+    let dirs = directories::ProjectDirs::from("", "", "Copydesk").context("this user has no data folder")?;
+    let data = dirs.data_dir();
     std::fs::create_dir_all(data).with_context(|| format!("cannot make {}", data.display()))?;
     let folder = data.join("unsaved");
     let mut builder = std::fs::DirBuilder::new();
