@@ -156,10 +156,115 @@ pub fn parse(document: &Document) -> Result<FrontMatter, FormatError> {
     if document.front_matter.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
+    check_nesting(document)?;
     serde_yaml_ng::from_str(document.front_matter).map_err(|error| {
         let line = error.location().map(|location| location.line() + document.front_matter_line - 1);
         FormatError { line, message: explain_yaml_error(&error.to_string()) }
     })
+}
+
+/// How deep lists and fields may sit inside one another; an article needs three or four levels.
+pub const MAX_NESTING: usize = 64;
+
+/// Refuses front matter nested deeper than [`MAX_NESTING`] before the YAML parser sees it: the
+/// parser takes time that grows much faster than the depth (200 KB of `[` took it 40 s to refuse).
+/// Counts flow brackets and braces outside quoted strings and comments, plus block indentation
+/// levels and `- ` entries opened on one line.
+fn check_nesting(document: &Document) -> Result<(), FormatError> {
+    let too_deep = |index: usize| FormatError {
+        line: Some(index + document.front_matter_line),
+        message: format!(
+            "the front matter is nested more than {MAX_NESTING} levels deep (lists or fields inside one another): \
+             an article needs only a few levels; write lists flat, such as tags: [경제, 바이오], and close every [ and {{ you open"
+        ),
+    };
+    let mut flow = 0usize;
+    let mut indents: Vec<usize> = vec![0];
+    let mut quote: Option<char> = None;
+    // The indentation of the line that opened a literal or folded block (`|`, `>`): lines below
+    // it indented further are text, where a quote or a bracket means nothing.
+    let mut block_scalar: Option<usize> = None;
+    for (index, line) in document.front_matter.lines().enumerate() {
+        let content = line.trim_start_matches(' ');
+        let indent = line.len() - content.len();
+        if let Some(parent) = block_scalar {
+            if content.is_empty() || indent > parent {
+                continue;
+            }
+            block_scalar = None;
+        }
+        let mut block = indents.len() - 1;
+        if quote.is_none() && flow == 0 && !content.is_empty() && !content.starts_with('#') {
+            while indents.last().is_some_and(|open| *open > indent) {
+                indents.pop();
+            }
+            if indents.last().is_some_and(|open| *open < indent) {
+                indents.push(indent);
+            }
+            let mut entries = content;
+            let mut dashes = 0;
+            while let Some(rest) = entries.strip_prefix('-').filter(|rest| rest.is_empty() || rest.starts_with([' ', '\t'])) {
+                dashes += 1;
+                entries = rest.trim_start();
+            }
+            block = indents.len() - 1 + dashes;
+        }
+        if block + flow > MAX_NESTING {
+            return Err(too_deep(index));
+        }
+        // A quote opens a quoted string only where a value may begin, not inside plain text (it's).
+        let mut value_may_begin = true;
+        let mut after_space = true;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match quote {
+                Some('\'') => {
+                    if c == '\'' {
+                        if chars.peek() == Some(&'\'') {
+                            chars.next();
+                        } else {
+                            quote = None;
+                        }
+                    }
+                }
+                Some(_) => match c {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '"' => quote = None,
+                    _ => {}
+                },
+                None => match c {
+                    '#' if after_space => break,
+                    '\'' | '"' if value_may_begin => quote = Some(c),
+                    '[' | '{' => {
+                        flow += 1;
+                        if block + flow > MAX_NESTING {
+                            return Err(too_deep(index));
+                        }
+                    }
+                    ']' | '}' => flow = flow.saturating_sub(1),
+                    _ => {}
+                },
+            }
+            value_may_begin = quote.is_none()
+                && match c {
+                    '[' | '{' | ',' => true,
+                    ':' => flow > 0 || chars.peek().is_none_or(|next| next.is_whitespace()),
+                    '-' | '?' => value_may_begin && chars.peek().is_none_or(|next| next.is_whitespace()),
+                    ' ' | '\t' => value_may_begin,
+                    _ => false,
+                };
+            after_space = c.is_whitespace();
+        }
+        let opens_block_scalar = content.trim_end().rsplit([' ', ':']).next().is_some_and(|last| {
+            last.strip_prefix(['|', '>']).is_some_and(|indicators| indicators.chars().all(|c| c.is_ascii_digit() || c == '+' || c == '-'))
+        });
+        if quote.is_none() && flow == 0 && opens_block_scalar {
+            block_scalar = Some(indent);
+        }
+    }
+    Ok(())
 }
 
 fn explain_yaml_error(message: &str) -> String {

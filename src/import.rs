@@ -48,8 +48,36 @@ pub struct ImportedArticle {
     pub images: Vec<Image>,
 }
 
+/// How an import treats the photos article files name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// The largest photo file that is read, in bytes.
+    pub max_photo_bytes: u64,
+}
+
+impl ImportOptions {
+    pub const DEFAULT_MAX_PHOTO_MB: u64 = 50;
+
+    pub fn with_max_photo_mb(megabytes: u64) -> ImportOptions {
+        ImportOptions { max_photo_bytes: megabytes.saturating_mul(MB) }
+    }
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions::with_max_photo_mb(ImportOptions::DEFAULT_MAX_PHOTO_MB)
+    }
+}
+
+const MB: u64 = 1024 * 1024;
+
 /// Reads the article file at `path`; photos are looked up relative to its folder.
 pub fn read_file(path: &Path, newsroom: &Newsroom) -> Result<ImportedArticle, Vec<ImportProblem>> {
+    read_file_with(path, newsroom, &ImportOptions::default())
+}
+
+/// [`read_file`] with photo limits other than the defaults.
+pub fn read_file_with(path: &Path, newsroom: &Newsroom, options: &ImportOptions) -> Result<ImportedArticle, Vec<ImportProblem>> {
     let problem = |line: Option<usize>, message: String| vec![ImportProblem { file: path.to_path_buf(), line, message }];
     let bytes = std::fs::read(path).map_err(|error| problem(None, format!("cannot be read: {error}")))?;
     let text = String::from_utf8(bytes).map_err(|error| {
@@ -57,12 +85,96 @@ pub fn read_file(path: &Path, newsroom: &Newsroom) -> Result<ImportedArticle, Ve
         let line = error.as_bytes()[..valid].iter().filter(|byte| **byte == b'\n').count() + 1;
         problem(Some(line), format!("is not UTF-8 text (byte {valid}): save the file as UTF-8 and import it again"))
     })?;
-    let folder = path.parent().unwrap_or(Path::new("."));
-    parse(&text, path, newsroom, &mut |file| std::fs::read(folder.join(file)).map_err(|error| (folder.join(file), error)))
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    parse(&text, path, newsroom, &mut |file| read_photo_in(folder, file, options.max_photo_bytes))
 }
 
-/// Gives the bytes of a photo an article file names, or where it looked and why it failed.
-pub type ReadPhoto<'a> = dyn FnMut(&str) -> Result<Vec<u8>, (PathBuf, std::io::Error)> + 'a;
+/// Why a photo an article file names was not read.
+#[derive(Debug)]
+pub enum PhotoError {
+    /// Nothing could be read where it was looked for.
+    Unreadable { path: PathBuf, error: std::io::Error },
+    /// It was found and refused; the sentence says why and what to do, to follow the photo's name.
+    Refused(String),
+}
+
+/// Gives the bytes of a photo an article file names, or why not.
+pub type ReadPhoto<'a> = dyn FnMut(&str) -> Result<Vec<u8>, PhotoError> + 'a;
+
+/// Reads the photo `name` relative to `folder` (the article file's folder). An article file
+/// may come from anyone, so what it names is confined: nothing that resolves (symlinks
+/// included) outside `folder`, nothing but a regular file (a device such as /dev/zero never
+/// ends, a FIFO blocks), and nothing over `max_bytes`, checked before reading and while reading.
+pub fn read_photo_in(folder: &Path, name: &str, max_bytes: u64) -> Result<Vec<u8>, PhotoError> {
+    use std::io::Read;
+    let joined = folder.join(name);
+    let unreadable = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error| PhotoError::Unreadable { path, error }
+    };
+    let root = folder.canonicalize().map_err(unreadable(folder))?;
+    let real = joined.canonicalize().map_err(unreadable(&joined))?;
+    if !real.starts_with(&root) {
+        return Err(PhotoError::Refused(format!(
+            "is outside the article's folder (it is {}): photos are read only from the article file's folder and the folders \
+             inside it; copy the photo into {} and name it relative to the article, such as photos/name.jpg",
+            real.display(),
+            root.display()
+        )));
+    }
+    let acceptable = |metadata: &std::fs::Metadata| -> Result<(), PhotoError> {
+        if !metadata.is_file() {
+            return Err(PhotoError::Refused(format!(
+                "is not a regular file ({}): name a JPEG, PNG, GIF or WebP file",
+                kind_of(&metadata.file_type())
+            )));
+        }
+        if metadata.len() > max_bytes {
+            return Err(too_big(metadata.len(), max_bytes));
+        }
+        Ok(())
+    };
+    // Checked before opening: opening a FIFO waits for a writer that may never come.
+    acceptable(&std::fs::metadata(&real).map_err(unreadable(&real))?)?;
+    let file = std::fs::File::open(&real).map_err(unreadable(&real))?;
+    let metadata = file.metadata().map_err(unreadable(&real))?;
+    acceptable(&metadata)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    // The file may grow after the check; never read more than the limit allows.
+    file.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(unreadable(&real))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_big(bytes.len() as u64, max_bytes));
+    }
+    Ok(bytes)
+}
+
+fn too_big(size: u64, max_bytes: u64) -> PhotoError {
+    PhotoError::Refused(format!(
+        "is {:.1} MB, over the {} MB limit: save it smaller (a lower resolution or quality), or raise the limit with --max-photo-mb",
+        size as f64 / MB as f64,
+        max_bytes / MB
+    ))
+}
+
+fn kind_of(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "it is a device";
+        }
+        if file_type.is_fifo() {
+            return "it is a pipe (FIFO)";
+        }
+        if file_type.is_socket() {
+            return "it is a socket";
+        }
+    }
+    if file_type.is_dir() { "it is a folder" } else { "it is not an ordinary file" }
+}
 
 /// Parses an article file's text. `read_photo` gives the bytes of a photo named in it.
 pub fn parse(text: &str, source: &Path, newsroom: &Newsroom, read_photo: &mut ReadPhoto) -> Result<ImportedArticle, Vec<ImportProblem>> {
@@ -142,7 +254,7 @@ pub fn parse(text: &str, source: &Path, newsroom: &Newsroom, read_photo: &mut Re
         };
         let bytes = match read_photo(&field.file) {
             Ok(bytes) => bytes,
-            Err((path, error)) => {
+            Err(PhotoError::Unreadable { path, error }) => {
                 report(
                     line,
                     format!(
@@ -153,10 +265,17 @@ pub fn parse(text: &str, source: &Path, newsroom: &Newsroom, read_photo: &mut Re
                 );
                 continue;
             }
+            Err(PhotoError::Refused(why)) => {
+                report(line, format!("the photo {:?} {why}", field.file));
+                continue;
+            }
         };
-        let Some(image) = describe_image(bytes) else {
-            report(line, format!("the photo {:?} is not a JPEG, PNG, GIF, WebP or AVIF image: convert it to one of these", field.file));
-            continue;
+        let image = match describe_image(bytes) {
+            Ok(image) => image,
+            Err(why) => {
+                report(line, format!("the photo {:?} {why}", field.file));
+                continue;
+            }
         };
         photos.push(Photo {
             file: field.file.trim().to_string(),
@@ -222,21 +341,67 @@ pub fn parse_instant(text: &str, newsroom: &Newsroom) -> Option<Timestamp> {
     civil.to_zoned_datetime(newsroom.zone().ok()?).ok().map(|zoned| zoned.timestamp())
 }
 
-/// Sniffs an image's type and size; `None` when it is not a kind a page can show.
-pub fn describe_image(bytes: Vec<u8>) -> Option<Image> {
-    use imagesize::ImageType;
-    let media_type = match imagesize::image_type(&bytes).ok()? {
-        ImageType::Jpeg => "image/jpeg",
-        ImageType::Png => "image/png",
-        ImageType::Gif => "image/gif",
-        ImageType::Webp => "image/webp",
-        ImageType::Heif(imagesize::Compression::Av1) => "image/avif",
-        _ => return None,
+/// The most pixels a photo may have. A few kilobytes of PNG can claim gigapixels (a
+/// decompression bomb); news photos have a few dozen megapixels at most.
+pub const MAX_PHOTO_MEGAPIXELS: u64 = 100;
+
+/// Decodes a photo once, so that what is stored is an image a page can show and not just bytes
+/// with an image's header, and gives its true type and size. The bytes are kept as they came.
+/// The error is the sentence that follows "the photo ...".
+pub fn describe_image(bytes: Vec<u8>) -> Result<Image, String> {
+    use image::{ImageError, ImageFormat, ImageReader, Limits};
+    let reader = || ImageReader::new(std::io::Cursor::new(bytes.as_slice())).with_guessed_format();
+    let unreadable = |error: std::io::Error| format!("cannot be read ({error}): add it again");
+    let (media_type, name) = match reader().map_err(unreadable)?.format() {
+        Some(ImageFormat::Jpeg) => ("image/jpeg", "JPEG"),
+        Some(ImageFormat::Png) => ("image/png", "PNG"),
+        Some(ImageFormat::Gif) => ("image/gif", "GIF"),
+        Some(ImageFormat::WebP) => ("image/webp", "WebP"),
+        // Decoding AVIF needs a native library; an image that cannot be checked is not taken.
+        Some(ImageFormat::Avif) => {
+            return Err(
+                "is an AVIF image, which Copydesk cannot check: convert it to JPEG or PNG (any photo app exports both) and add it again"
+                    .into(),
+            );
+        }
+        _ => return Err("is not a JPEG, PNG, GIF or WebP image: convert it to one of these".into()),
     };
-    let size = imagesize::blob_size(&bytes).ok()?;
-    let (width, height) = (u32::try_from(size.width).ok()?, u32::try_from(size.height).ok()?);
-    if width == 0 || height == 0 {
-        return None;
+    let too_large = |width: u32, height: u32| {
+        format!(
+            "is {width}×{height} pixels, over the limit of {MAX_PHOTO_MEGAPIXELS} megapixels: scale it down (a news page needs a few \
+             thousand pixels across at most) and add it again"
+        )
+    };
+    let damaged = |error: ImageError| {
+        format!(
+            "cannot be decoded as a {name} image ({error}): the file is damaged or not what it says it is; open it in an image \
+             editor, save it again as JPEG or PNG and add it again"
+        )
+    };
+    let (width, height) = reader().map_err(unreadable)?.into_dimensions().map_err(damaged)?;
+    if u64::from(width) * u64::from(height) > MAX_PHOTO_MEGAPIXELS * 1_000_000 {
+        return Err(too_large(width, height));
     }
-    Some(Image { image: ImageRef::of(&bytes), media_type: media_type.into(), width, height, bytes })
+    let mut decoder = reader().map_err(unreadable)?;
+    // The header's size is checked above; the limits hold the decoder to it and cap what it
+    // allocates, whatever the rest of the file says.
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    decoder.limits(limits);
+    // The decoders are third-party code fed whatever a file holds; if one has a bug that panics,
+    // the photo is refused instead of taking the app (and the text being edited) down with it.
+    let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decoder.decode()))
+        .map_err(|_| format!("cannot be decoded as a {name} image (the decoder failed on it): save it again as JPEG or PNG"))?
+        .map_err(|error| match error {
+            ImageError::Limits(_) => too_large(width, height),
+            error => damaged(error),
+        })?;
+    let (width, height) = (decoded.width(), decoded.height());
+    drop(decoded);
+    if width == 0 || height == 0 {
+        return Err(format!("is a {name} image without pixels: add the photo itself"));
+    }
+    Ok(Image { image: ImageRef::of(&bytes), media_type: media_type.into(), width, height, bytes })
 }

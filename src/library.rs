@@ -157,10 +157,9 @@ impl Library {
         self.store.image(image)
     }
 
-    /// Stores a photo's bytes so content can refer to it; `None` when it is not an image a page shows.
+    /// Stores a photo's bytes so content can refer to it, once they decode as an image a page shows.
     pub fn add_image(&mut self, bytes: Vec<u8>) -> Result<Image> {
-        let image = crate::import::describe_image(bytes)
-            .ok_or_else(|| Error::invalid("the photo", "it is not a JPEG, PNG, GIF, WebP or AVIF image; convert it to one of these"))?;
+        let image = crate::import::describe_image(bytes).map_err(|why| Error::invalid("the photo", format!("it {why}")))?;
         self.store.put_image(&image)?;
         Ok(image)
     }

@@ -201,19 +201,20 @@ pub struct SearchResults {
 
 /// A window of `content`'s text around the first place a query word occurs, words marked.
 pub fn snippet(content: &Content, words: &[String], width: usize) -> Vec<SnippetPart> {
-    let words: Vec<String> = words.iter().map(|w| w.to_lowercase()).filter(|w| !w.is_empty()).collect();
-    let first_match = |text: &str| {
-        let lowered = text.to_lowercase();
-        words.iter().filter_map(|w| lowered.find(w.as_str())).min().map(|byte| lowered[..byte].chars().count())
-    };
+    let words: Vec<String> = words.iter().map(|word| Folded::new(word).text).filter(|word| !word.is_empty()).collect();
     let flat = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let first_match = |text: &str| {
+        let folded = Folded::new(text);
+        let at = folded.find(&words)?.0;
+        Some(text[..at].chars().count())
+    };
     let (text, first) = [flat(&content.body), flat(&content.headline)]
         .into_iter()
         .find_map(|text| first_match(&text).map(|at| (text, at)))
         .unwrap_or_else(|| (flat(&content.body), 0));
     let chars: Vec<char> = text.chars().collect();
-    let start = first.saturating_sub(width / 3);
-    let end = (start + width).min(chars.len());
+    let start = first.saturating_sub(width / 3).min(chars.len());
+    let end = start.saturating_add(width).min(chars.len());
     let window: String = chars[start..end].iter().collect();
     let mut parts = Vec::new();
     if start > 0 {
@@ -226,31 +227,56 @@ pub fn snippet(content: &Content, words: &[String], width: usize) -> Vec<Snippet
     parts
 }
 
-fn mark(window: &str, words: &[String], parts: &mut Vec<SnippetPart>) {
-    let mut rest = window;
-    loop {
-        let lowered = rest.to_lowercase();
-        // Lowercasing can change byte lengths outside ASCII; only mark where it did not.
-        let next = words
-            .iter()
-            .filter_map(|word| lowered.find(word.as_str()).map(|at| (at, word.len())))
-            .filter(|(at, len)| lowered.len() == rest.len() && rest.is_char_boundary(*at) && rest.is_char_boundary(at + len))
-            .min();
-        match next {
-            Some((at, len)) => {
-                if at > 0 {
-                    parts.push(SnippetPart { text: rest[..at].to_string(), hit: false });
-                }
-                parts.push(SnippetPart { text: rest[at..at + len].to_string(), hit: true });
-                rest = &rest[at + len..];
-            }
-            None => {
-                if !rest.is_empty() {
-                    parts.push(SnippetPart { text: rest.to_string(), hit: false });
-                }
-                return;
+/// Text folded for matching (lowercase, final sigma as sigma), with the way back: lowercasing
+/// changes lengths (İ becomes i and a combining dot, ẞ becomes ß), so a match in the folded text
+/// is mapped to the original characters it came from instead of reusing its byte offsets.
+struct Folded {
+    text: String,
+    /// For each byte of `text`, the original character it came from, as a byte range.
+    origin: Vec<(usize, usize)>,
+}
+
+impl Folded {
+    fn new(original: &str) -> Folded {
+        let mut folded = Folded { text: String::with_capacity(original.len()), origin: Vec::with_capacity(original.len()) };
+        for (at, c) in original.char_indices() {
+            let source = (at, at + c.len_utf8());
+            for lower in c.to_lowercase() {
+                // Which sigma a word ends in depends on where it stands; a search should not.
+                let lower = if lower == 'ς' { 'σ' } else { lower };
+                folded.text.push(lower);
+                folded.origin.extend(std::iter::repeat_n(source, lower.len_utf8()));
             }
         }
+        folded
+    }
+
+    /// The original byte range of the earliest (then longest) occurrence of any of `words`,
+    /// widened to whole original characters.
+    fn find(&self, words: &[String]) -> Option<(usize, usize)> {
+        let (at, len) = words
+            .iter()
+            .filter(|word| !word.is_empty())
+            .filter_map(|word| self.text.find(word.as_str()).map(|at| (at, word.len())))
+            .min_by_key(|&(at, len)| (at, std::cmp::Reverse(len)))?;
+        let start = self.origin.get(at)?.0;
+        let end = self.origin.get(at + len - 1)?.1;
+        Some((start, end))
+    }
+}
+
+fn mark(window: &str, words: &[String], parts: &mut Vec<SnippetPart>) {
+    let mut rest = window;
+    while !rest.is_empty() {
+        let Some((at, end)) = Folded::new(rest).find(words) else { break };
+        if at > 0 {
+            parts.push(SnippetPart { text: rest[..at].to_string(), hit: false });
+        }
+        parts.push(SnippetPart { text: rest[at..end].to_string(), hit: true });
+        rest = &rest[end..];
+    }
+    if !rest.is_empty() {
+        parts.push(SnippetPart { text: rest.to_string(), hit: false });
     }
 }
 
@@ -300,5 +326,19 @@ mod tests {
         let parts = snippet(&content, &["협약".into()], 40);
         let hits: Vec<&str> = parts.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
         assert_eq!(hits, vec!["협약"]);
+    }
+
+    #[test]
+    fn snippet_maps_matches_back_where_lowercasing_changes_lengths() {
+        // İ lowercases to i plus a combining dot: the lowered text is longer than the original.
+        let content = Content { body: format!("{}협약식을 열었다", "İ".repeat(200)), ..Content::default() };
+        let parts = snippet(&content, &["협약".into()], 40);
+        let hits: Vec<&str> = parts.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
+        assert_eq!(hits, vec!["협약"]);
+        // Words whose own case changes their length are marked in the original text.
+        let content = Content { body: "Die STRAẞE und İSTANBUL, ΟΔΟΣ".into(), ..Content::default() };
+        let parts = snippet(&content, &["straße".into(), "istanbul".into(), "İstanbul".into(), "οδος".into()], 80);
+        let hits: Vec<&str> = parts.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
+        assert_eq!(hits, vec!["STRAẞE", "İSTANBUL", "ΟΔΟΣ"]);
     }
 }

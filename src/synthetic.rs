@@ -256,7 +256,7 @@ fn article(dice: &mut Dice, vocabulary: &Vocabulary, n: u64, newest: Timestamp, 
     if dice.chance(20) {
         let mut bytes = PIXEL_PNG.to_vec();
         bytes.extend_from_slice(&n.to_le_bytes());
-        if let Some(image) = crate::import::describe_image(bytes) {
+        if let Ok(image) = crate::import::describe_image(bytes) {
             let file = format!("photos/{n}.png");
             body.push_str(&format!("\n\n![{}]({file})", word(dice, vocabulary)));
             photos.push(Photo {

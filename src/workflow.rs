@@ -122,8 +122,9 @@ pub struct Publication {
     pub last_modified: Timestamp,
 }
 
-/// May `actor` do `action` to `article` at `now`, with `note`? The content is the article's
-/// content after the action (what would be submitted or published).
+/// May `actor` do `action` to `article` (as stored) at `now`, with `note`? `content` is the
+/// article's content after the action (what would be submitted or published); ownership comes
+/// from the stored article, never from `content`.
 pub fn decide(
     action: Action,
     actor: &User,
@@ -135,7 +136,10 @@ pub fn decide(
     let status = article.status;
     let refuse = |rule: &str| Refusal { action, status, role: actor.role, rule: rule.to_string() };
     let has_note = note.is_some_and(|note| !note.trim().is_empty());
-    let owns = article.created_by == actor.id || content.bylines.iter().any(|byline| byline.email.eq_ignore_ascii_case(&actor.email));
+    // Whose article it is is what the library already holds: an edit adding its author's byline
+    // must not make the draft theirs.
+    let owns =
+        article.created_by == actor.id || article.content.bylines.iter().any(|byline| byline.email.eq_ignore_ascii_case(&actor.email));
 
     if status == Status::Killed {
         return Err(refuse("A killed article is kept as it was when it was withdrawn; nothing more can be done to it."));
@@ -302,4 +306,132 @@ pub fn available(actor: &User, article: &Article, now: Timestamp) -> Vec<(Action
             (action, verdict)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::{ArticleId, Byline};
+    use crate::revision::RevisionNo;
+    use crate::user::UserId;
+
+    /// Whose article it is, as the stored article says, and what the edit claims.
+    #[derive(Debug, Clone, Copy)]
+    enum Owner {
+        /// The actor created it.
+        Creator,
+        /// Someone else created it; the actor is on its stored bylines.
+        Byline,
+        /// Someone else's article, and the edit leaves it so.
+        Other,
+        /// Someone else's article; the edit adds the actor's byline to claim it.
+        Claims,
+    }
+
+    #[derive(Clone, Copy)]
+    enum Expect {
+        To(Status),
+        /// Refused with a rule containing this text.
+        Refused(&'static str),
+    }
+    use Expect::{Refused, To};
+
+    const NOTE: Option<&str> = Some("리드를 줄여 주세요");
+
+    /// Action, role of the actor, status of the stored article, ownership, note, outcome.
+    type Row = (Action, Role, Status, Owner, Option<&'static str>, Expect);
+
+    fn byline(name: &str, email: &str) -> Byline {
+        Byline { name: name.into(), title: "기자".into(), email: email.into() }
+    }
+
+    fn check(action: Action, role: Role, status: Status, owner: Owner, note: Option<&str>, expect: Expect) {
+        let now: Timestamp = "2025-02-20T06:00:00Z".parse().unwrap();
+        let actor = User { id: UserId(7), name: "나기자".into(), title: "기자".into(), email: "me@newspim.com".into(), role };
+        let mine = byline("나기자", "ME@newspim.com");
+        let mut stored = Content {
+            headline: "제목".into(),
+            bylines: vec![byline("남기자", "other@newspim.com")],
+            body: "본문".into(),
+            ..Content::default()
+        };
+        if matches!(owner, Owner::Byline) {
+            stored.bylines.push(mine.clone());
+        }
+        let mut edited = stored.clone();
+        if matches!(owner, Owner::Claims) {
+            edited.bylines.push(mine);
+        }
+        let article = Article {
+            id: ArticleId(1),
+            status,
+            content: stored,
+            head: RevisionNo(3),
+            published_revision: None,
+            first_published: None,
+            last_modified: None,
+            corrections: Vec::new(),
+            created_by: if matches!(owner, Owner::Creator) { actor.id } else { UserId(1) },
+            created_at: now,
+            updated_at: now,
+            scheduled_by: None,
+        };
+        let case = format!("{action} by {role:?} on a {status} article ({owner:?}, note {note:?})");
+        match (decide(action, &actor, &article, &edited, note, now), expect) {
+            (Ok(transition), To(to)) => assert_eq!(transition.to, to, "{case}"),
+            (Err(refusal), Refused(rule)) => assert!(refusal.rule.contains(rule), "{case}: refused with {:?}", refusal.rule),
+            (Ok(transition), Refused(rule)) => panic!("{case}: allowed (to {}), expected refusal {rule:?}", transition.to),
+            (Err(refusal), To(to)) => panic!("{case}: refused ({}), expected {to}", refusal.rule),
+        }
+    }
+
+    #[test]
+    fn who_may_do_what_in_which_state() {
+        use Action::*;
+        use Owner::*;
+        use Role::{Admin, Editor, Reporter};
+        use Status::{Draft, Killed, Published, Scheduled, Submitted};
+        let table: &[Row] = &[
+            (Edit, Reporter, Draft, Creator, None, To(Draft)),
+            (Edit, Reporter, Draft, Byline, None, To(Draft)),
+            (Edit, Reporter, Draft, Other, None, Refused("Reporters edit their own drafts only")),
+            // Ownership is the stored article's: adding one's own byline in the edit claims nothing.
+            (Edit, Reporter, Draft, Claims, None, Refused("Reporters edit their own drafts only")),
+            (Restore, Reporter, Draft, Creator, None, To(Draft)),
+            (Restore, Reporter, Draft, Claims, None, Refused("Reporters edit their own drafts only")),
+            (Edit, Reporter, Submitted, Creator, None, Refused("ask an editor to return it")),
+            (Edit, Editor, Submitted, Other, None, To(Submitted)),
+            (Edit, Editor, Published, Other, None, To(Published)),
+            (Submit, Reporter, Draft, Creator, None, To(Submitted)),
+            (Submit, Reporter, Draft, Byline, None, To(Submitted)),
+            (Submit, Reporter, Draft, Other, None, Refused("Reporters submit their own drafts only.")),
+            (Submit, Reporter, Draft, Claims, None, Refused("Reporters submit their own drafts only.")),
+            (Submit, Editor, Draft, Other, None, To(Submitted)),
+            (Submit, Editor, Submitted, Other, None, Refused("Only drafts are submitted")),
+            (Return, Reporter, Submitted, Creator, NOTE, Refused("Only editors return")),
+            (Return, Editor, Submitted, Other, NOTE, To(Draft)),
+            (Return, Editor, Submitted, Other, None, Refused("needs a note")),
+            (Return, Editor, Submitted, Other, Some("  "), Refused("needs a note")),
+            (Return, Editor, Draft, Other, NOTE, Refused("Only submitted stories are returned")),
+            (Publish, Reporter, Submitted, Creator, None, Refused("Only editors publish")),
+            (Publish, Editor, Draft, Other, None, Refused("submitted (송고) before it is published")),
+            (Publish, Editor, Submitted, Other, None, To(Published)),
+            (Publish, Editor, Scheduled, Other, None, To(Published)),
+            (Publish, Editor, Published, Other, None, Refused("changed by a correction")),
+            (Release, Editor, Scheduled, Other, None, Refused("no embargo")),
+            (Release, Editor, Published, Other, None, Refused("Only scheduled articles are released")),
+            (Correct, Editor, Published, Other, NOTE, To(Published)),
+            (Correct, Editor, Published, Other, None, Refused("needs a note for readers")),
+            (Correct, Reporter, Published, Creator, NOTE, Refused("Only editors correct")),
+            (Correct, Editor, Submitted, Other, NOTE, Refused("Only published articles are corrected")),
+            (Kill, Reporter, Draft, Creator, None, Refused("Only editors kill")),
+            (Kill, Editor, Published, Other, None, To(Killed)),
+            (Kill, Admin, Draft, Other, None, To(Killed)),
+            (Edit, Admin, Killed, Other, None, Refused("A killed article is kept")),
+            (Publish, Editor, Killed, Other, None, Refused("A killed article is kept")),
+        ];
+        for &(action, role, status, owner, note, expect) in table {
+            check(action, role, status, owner, note, expect);
+        }
+    }
 }

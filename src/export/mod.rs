@@ -277,14 +277,32 @@ fn write(folder: &Path, files: Vec<OutputFile>, written: &std::sync::Mutex<HashS
                 Body::Bytes(bytes) => bytes,
                 Body::Render(render) => render()?,
             };
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|error| Error::io(parent, error))?;
-            }
-            std::fs::write(&path, &bytes).map_err(|error| Error::io(&path, error))?;
+            replace(&path, &bytes)?;
         }
         paths.push(path);
     }
     Ok(paths)
+}
+
+/// Puts `bytes` at `path` whole or not at all: they are written to a new file in the same
+/// folder and renamed over the old one, so a full disk or a crash halfway leaves the page that
+/// was there (a site keeps serving it) instead of a truncated one.
+fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(folder).map_err(|error| Error::io(folder, error))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".copydesk-").suffix(".part");
+    // Readable like any file the user writes (the web server reads it), not private as
+    // temporary files are by default; the umask still applies.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut file = builder.tempfile_in(folder).map_err(|error| Error::io(folder, error))?;
+    std::io::Write::write_all(&mut file, bytes).map_err(|error| Error::io(path, error))?;
+    file.persist(path).map_err(|error| Error::io(path, error.error))?;
+    Ok(())
 }
 
 /// `path` if it stays inside the export folder (no `..`, not absolute).

@@ -5,13 +5,13 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-struct Cli {
-    folder: tempfile::TempDir,
-    library: PathBuf,
+pub(crate) struct Cli {
+    pub(crate) folder: tempfile::TempDir,
+    pub(crate) library: PathBuf,
 }
 
 impl Cli {
-    fn new() -> Cli {
+    pub(crate) fn new() -> Cli {
         let folder = tempfile::tempdir().unwrap();
         let library = folder.path().join("library.sqlite3");
         let cli = Cli { folder, library };
@@ -48,28 +48,31 @@ impl Cli {
         cli
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_copydesk"));
         command
             .args(args)
             .env("COPYDESK_LIBRARY", &self.library)
             .env("COPYDESK_NOW", "2025-02-20T09:00:00+09:00")
+            // A failed edit keeps its text in the data folder: the test's, not the developer's.
+            .env("HOME", self.folder.path())
+            .env("XDG_DATA_HOME", self.folder.path().join("data"))
             .env_remove("COPYDESK_USER")
             .env_remove("VISUAL");
         command
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         self.command(args).output().unwrap()
     }
 
-    fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         let output = self.run(args);
         assert!(output.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
         String::from_utf8(output.stdout).unwrap()
     }
 
-    fn fails(&self, args: &[&str]) -> String {
+    pub(crate) fn fails(&self, args: &[&str]) -> String {
         let output = self.run(args);
         assert!(!output.status.success(), "{args:?} should fail");
         let stderr = String::from_utf8(output.stderr).unwrap();
@@ -77,20 +80,20 @@ impl Cli {
         stderr
     }
 
-    fn json(&self, args: &[&str]) -> serde_json::Value {
+    pub(crate) fn json(&self, args: &[&str]) -> serde_json::Value {
         let mut all = vec!["--json"];
         all.extend_from_slice(args);
         serde_json::from_str(&self.ok(&all)).unwrap()
     }
 
-    fn write(&self, name: &str, text: &str) -> PathBuf {
+    pub(crate) fn write(&self, name: &str, text: &str) -> PathBuf {
         let path = self.folder.path().join(name);
         std::fs::write(&path, text).unwrap();
         path
     }
 }
 
-fn path(path: &Path) -> &str {
+pub(crate) fn path(path: &Path) -> &str {
     path.to_str().unwrap()
 }
 

@@ -5,11 +5,14 @@ mod common;
 mod export_support;
 
 mod cli;
+mod cli_safety;
 mod crash_safety;
 mod export;
 mod hostile;
 mod import;
 mod library_file;
+mod never_panics;
+mod photos;
 mod revisions;
 mod search;
 mod search_recall;

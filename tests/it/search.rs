@@ -233,3 +233,17 @@ fn a_date_range_lists_newest_first_page_by_page() {
     let modified_since_the_20th = Filter { modified_from: Some(at("2025-02-20T00:00:00+09:00")), ..Filter::default() };
     assert_eq!(pages(modified_since_the_20th), ["3일 기사"]);
 }
+
+#[test]
+fn letters_whose_lowercase_is_longer_do_not_break_the_snippet() {
+    // İ lowercases to two characters (i and a combining dot), so the lowered text is longer
+    // than the original; the snippet must still find and mark 협약 in the original.
+    let mut desk = Desk::new();
+    desk.draft("터키 기사", &format!("{}협약식을 열었다.", "İ".repeat(200)));
+    let results = desk.library.search("협약", &Filter::default()).unwrap();
+    assert_eq!(results.hits.len(), 1);
+    let hits: Vec<&str> = results.hits[0].snippet.iter().filter(|part| part.hit).map(|part| part.text.as_str()).collect();
+    assert_eq!(hits, vec!["협약"]);
+    let text: String = results.hits[0].snippet.iter().map(|part| part.text.as_str()).collect();
+    assert!(text.contains("İ협약식을 열었다."), "{text}");
+}

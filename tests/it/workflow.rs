@@ -26,16 +26,6 @@ fn reporter_submits_their_own_draft() {
 }
 
 #[test]
-fn reporter_cannot_submit_another_reporters_draft() {
-    let mut desk = Desk::new();
-    let other = desk.other_reporter.clone();
-    let draft = desk.library.create(&other, copydesk::article::Content { bylines: vec![], ..story("남의 기사", "본문") }).unwrap();
-    let reporter = desk.reporter.clone();
-    let refused = refusal(desk.library.submit(&reporter, draft.id, Change::default()).unwrap_err());
-    assert_eq!(refused.rule, "Reporters submit their own drafts only.");
-}
-
-#[test]
 fn submitting_needs_a_headline_a_byline_and_a_body() {
     let mut desk = Desk::new();
     let reporter = desk.reporter.clone();
@@ -67,15 +57,6 @@ fn reporter_cannot_publish() {
     assert_eq!((refused.action, refused.status), (Action::Publish, Status::Submitted));
     assert_eq!(refused.role, copydesk::user::Role::Reporter);
     assert!(refused.rule.contains("Only editors publish"));
-}
-
-#[test]
-fn a_draft_is_submitted_before_it_is_published() {
-    let mut desk = Desk::new();
-    let draft = desk.draft("제목", "본문");
-    let editor = desk.editor.clone();
-    let refused = refusal(desk.library.publish(&editor, draft.id, Change::default()).unwrap_err());
-    assert!(refused.rule.contains("submitted (송고) before it is published"));
 }
 
 #[test]
@@ -229,4 +210,16 @@ fn available_actions_follow_role_and_state() {
     let actions = desk.library.available_actions(&reporter, &draft);
     let allowed: Vec<Action> = actions.iter().filter(|(_, verdict)| verdict.is_ok()).map(|(action, _)| *action).collect();
     assert_eq!(allowed, vec![Action::Edit, Action::Submit]);
+}
+
+#[test]
+fn a_reporter_cannot_take_over_a_draft_by_adding_their_byline() {
+    let mut desk = Desk::new();
+    let draft = desk.draft("남의 기사", "본문");
+    let other = desk.other_reporter.clone();
+    let mut claimed = story("가로챈 기사", "본문을 바꿨다");
+    claimed.bylines.push(copydesk::article::Byline { name: other.name.clone(), title: "기자".into(), email: other.email.clone() });
+    let refused = refusal(desk.library.save(&other, draft.id, draft.head, claimed).unwrap_err());
+    assert!(refused.rule.contains("Reporters edit their own drafts only"), "{}", refused.rule);
+    assert_eq!(desk.library.article(draft.id).unwrap().content.headline, "남의 기사");
 }

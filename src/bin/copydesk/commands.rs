@@ -71,14 +71,15 @@ pub fn run(cli: Cli) -> Result<()> {
             print::users(&[user], json);
         }
         Command::User(UserCommand::List) => print::users(&library.users()?, json),
-        Command::Import { files } => {
+        Command::Import { files, max_photo_mb } => {
             let actor = acting(&library)?;
             let newsroom = library.newsroom()?;
+            let options = import::ImportOptions::with_max_photo_mb(max_photo_mb);
             // Read every file first: one bad file imports nothing, so a batch can simply be rerun.
             let mut articles = Vec::new();
             let mut problems = Vec::new();
             for file in &files {
-                match import::read_file(file, &newsroom) {
+                match import::read_file_with(file, &newsroom, &options) {
                     Ok(article) => articles.push(article),
                     Err(found) => problems.extend(found),
                 }
@@ -307,11 +308,15 @@ fn edit_in_editor(library: &mut Library, actor: &User, id: ArticleId, json: bool
         print::done("no changes", json);
         return Ok(());
     }
-    let kept = || {
-        let keep = std::env::temp_dir().join(format!("copydesk-article-{}-unsaved.md", article.id));
-        match std::fs::copy(&file, &keep) {
-            Ok(_) => format!("your text is kept in {}", keep.display()),
-            Err(_) => "your text could not be kept; copy it from the editor".to_string(),
+    let kept = || match keep_unsaved(&file, article.id) {
+        Ok(keep) => format!("your text is kept in {}", keep.display()),
+        Err(error) => {
+            // The edit's own private folder is the last place the words are; leave it behind.
+            let folder = folder.keep();
+            format!(
+                "your text is kept in {}\n(it could not be kept in your data folder: {error:#})",
+                folder.join(file.file_name().unwrap_or_default()).display()
+            )
         }
     };
     let result = parse_edit(library, &article, &file, &newsroom).and_then(|(content, images)| {
@@ -330,18 +335,48 @@ fn edit_in_editor(library: &mut Library, actor: &User, id: ArticleId, json: bool
     }
 }
 
+/// Copies a failed edit to a new file of its own in the user's data folder (the one the default
+/// library lives in), readable by the user alone: the article may be embargoed, and a fixed name
+/// in a shared folder could be a link planted by someone else.
+fn keep_unsaved(file: &Path, id: ArticleId) -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "Copydesk").context("this user has no data folder")?;
+    let data = dirs.data_dir();
+    std::fs::create_dir_all(data).with_context(|| format!("cannot make {}", data.display()))?;
+    let folder = data.join("unsaved");
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    match builder.create(&folder) {
+        Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => {
+            return Err(error).with_context(|| format!("cannot make {}", folder.display()));
+        }
+        _ => {}
+    }
+    let text = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    // Created exclusively under a new random name (tempfile makes it 0600 on Unix).
+    let mut keep = tempfile::Builder::new()
+        .prefix(&format!("article-{id}-unsaved-"))
+        .suffix(".md")
+        .tempfile_in(&folder)
+        .with_context(|| format!("cannot make a file in {}", folder.display()))?;
+    std::io::Write::write_all(&mut keep, &text).with_context(|| format!("cannot write {}", keep.path().display()))?;
+    let (_, path) = keep.keep().with_context(|| format!("cannot keep a file in {}", folder.display()))?;
+    Ok(path)
+}
+
 fn parse_edit(library: &Library, article: &Article, file: &Path, newsroom: &Newsroom) -> Result<(Content, Vec<copydesk::store::Image>)> {
     let text = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let text = String::from_utf8(text).context("the edited file is not UTF-8 text")?;
-    // Photos already in the article come from the library; new ones from the working folder.
-    let mut read_photo = |name: &str| -> Result<Vec<u8>, (PathBuf, std::io::Error)> {
+    // Photos already in the article come from the library; new ones from the working folder,
+    // confined to it as an import confines photos to the article file's folder.
+    let mut read_photo = |name: &str| -> Result<Vec<u8>, import::PhotoError> {
         if let Some(photo) = article.content.photos.iter().find(|photo| photo.file == name) {
-            return library
-                .image(&photo.image)
-                .map(|image| image.bytes)
-                .map_err(|error| (PathBuf::from(name), std::io::Error::other(error.to_string())));
+            return library.image(&photo.image).map(|image| image.bytes).map_err(|error| import::PhotoError::Unreadable {
+                path: PathBuf::from(name),
+                error: std::io::Error::other(error.to_string()),
+            });
         }
-        std::fs::read(name).map_err(|error| (PathBuf::from(name), error))
+        import::read_photo_in(Path::new("."), name, import::ImportOptions::default().max_photo_bytes)
     };
     let imported = import::parse(&text, file, newsroom, &mut read_photo).map_err(copydesk::Error::Import)?;
     Ok((imported.content, imported.images))

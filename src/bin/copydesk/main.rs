@@ -45,6 +45,9 @@ pub enum Command {
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// The largest photo file an article may name, in MB
+        #[arg(long, value_name = "MB", default_value_t = copydesk::import::ImportOptions::DEFAULT_MAX_PHOTO_MB)]
+        max_photo_mb: u64,
     },
     /// Start a new draft in $EDITOR
     New,
