@@ -16,7 +16,12 @@ pub enum Location {
 impl Location {
     /// Where a library lives when none is named: `library.sqlite3` in the user's data folder.
     pub fn default_file() -> Option<Location> {
-        directories::ProjectDirs::from("", "", "Copydesk").map(|dirs| Location::File(dirs.data_dir().join("library.sqlite3")))
+        Self::data_folder().map(|folder| Location::File(folder.join("library.sqlite3")))
+    }
+
+    /// The user's data folder for Copydesk (`~/.local/share/copydesk` on Linux).
+    pub fn data_folder() -> Option<PathBuf> {
+        directories::ProjectDirs::from("", "", "Copydesk").map(|dirs| dirs.data_dir().to_path_buf())
     }
 
     pub fn file(&self) -> Option<&Path> {

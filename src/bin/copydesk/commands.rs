@@ -339,8 +339,8 @@ fn edit_in_editor(library: &mut Library, actor: &User, id: ArticleId, json: bool
 /// library lives in), readable by the user alone: the article may be embargoed, and a fixed name
 /// in a shared folder could be a link planted by someone else.
 fn keep_unsaved(file: &Path, id: ArticleId) -> Result<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "Copydesk").context("this user has no data folder")?;
-    let data = dirs.data_dir();
+    let data = Location::data_folder().context("this user has no data folder")?;
+    let data = data.as_path();
     std::fs::create_dir_all(data).with_context(|| format!("cannot make {}", data.display()))?;
     let folder = data.join("unsaved");
     let mut builder = std::fs::DirBuilder::new();
