@@ -101,7 +101,7 @@ impl Error {
         }
     }
 
-    pub(crate) fn invalid(what: impl Into<String>, fix: impl Into<String>) -> Error {
+    pub fn invalid(what: impl Into<String>, fix: impl Into<String>) -> Error {
         Error::Invalid { what: what.into(), fix: fix.into() }
     }
 

@@ -60,7 +60,7 @@ impl Library {
     fn no_server_store(location: &Location) -> Error {
         Error::invalid(
             format!("the library at {location}"),
-            "this build of Copydesk keeps libraries in files only; give the path of a library file",
+            "this program opens library files only; the copydesk command opens a newsroom's PostgreSQL database",
         )
     }
 

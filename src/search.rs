@@ -9,7 +9,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::article::{ArticleSummary, Content};
+use crate::article::{ArticleSummary, Content, Section};
 use crate::workflow::Status;
 
 fn is_cjk(c: char) -> bool {
@@ -168,6 +168,46 @@ pub struct Filter {
 
 impl Filter {
     pub const DEFAULT_LIMIT: u32 = 50;
+
+    /// The facets this filter asks for besides status, each as (kind, value): what stores look
+    /// up in their facet index. See [`facets`] for the facets an article has.
+    pub fn facets(&self) -> Vec<(&'static str, String)> {
+        let mut facets = Vec::new();
+        if let Some(byline) = self.byline.as_deref().map(str::trim).filter(|byline| !byline.is_empty()) {
+            facets.push(("byline", byline.to_lowercase()));
+        }
+        if let Some(tag) = self.tag.as_deref().map(str::trim).filter(|tag| !tag.is_empty()) {
+            facets.push(("tag", tag.to_string()));
+        }
+        if let Some(section) = self.section.as_deref().map(|path| Section::parse(path).path()).filter(|path| !path.is_empty()) {
+            facets.push(("section", section));
+        }
+        facets
+    }
+
+    /// The page asked for, as (limit, offset).
+    pub fn page(&self) -> (i64, i64) {
+        (i64::from(self.limit.unwrap_or(Filter::DEFAULT_LIMIT)), i64::from(self.offset.unwrap_or(0)))
+    }
+}
+
+/// The facets an article has, each as (kind, value): its status, every level of its section
+/// (경제 and 경제 > 경제일반), each byline's name and email in lowercase, each tag. A filter
+/// matches an article when the article has every facet the filter asks for.
+pub fn facets(status: Status, content: &Content) -> Vec<(&'static str, String)> {
+    let mut facets: Vec<(&'static str, String)> = vec![("status", status.as_str().to_string())];
+    for depth in 1..=content.section.0.len() {
+        facets.push(("section", Section(content.section.0[..depth].to_vec()).path()));
+    }
+    for byline in &content.bylines {
+        facets.push(("byline", byline.name.trim().to_lowercase()));
+        facets.push(("byline", byline.email.trim().to_lowercase()));
+    }
+    for tag in &content.tags {
+        facets.push(("tag", tag.trim().to_string()));
+    }
+    facets.retain(|(_, value)| !value.is_empty());
+    facets
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

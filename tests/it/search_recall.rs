@@ -31,7 +31,7 @@ fn archive() -> Archive {
         let texts = build(library);
         (folder, location, texts)
     });
-    Archive { library: Library::open(location, Clock::System).unwrap(), texts: texts.clone() }
+    Archive { library: common::open(location, Clock::System), texts: texts.clone() }
 }
 
 fn build(mut library: Library) -> Vec<(ArticleId, String)> {

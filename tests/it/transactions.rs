@@ -1,40 +1,19 @@
-//! Every library operation is one transaction, reads included: a save and the cleanup of its
-//! working copy, an admin's permission and the change it allows, a revision and its chain.
+//! Every library operation is one transaction, reads included: an admin's permission and the
+//! change it allows, a revision and its chain.
 
 use std::time::{Duration, Instant};
 
 use crate::common;
 
 use common::{Desk, story};
-use copydesk::Library;
 use copydesk::clock::Clock;
 use copydesk::revision::RevisionNo;
-use copydesk::store::sqlite::SqliteStore;
-use copydesk::store::{ManagedBy, Store};
+use copydesk::store::ManagedBy;
 use copydesk::user::{NewUser, Role};
 
 #[test]
-fn a_save_and_the_end_of_its_working_copy_commit_together_or_not_at_all() {
-    let mut desk = Desk::new();
-    let draft = desk.draft("제목", "첫 문단");
-    let reporter = desk.reporter.clone();
-    desk.library.autosave(&reporter, draft.id, draft.head, story("제목", "고친 문단")).unwrap();
-    // The working copy cannot be dropped (as when the disk fills between two statements).
-    rusqlite::Connection::open(&desk.path)
-        .unwrap()
-        .execute_batch("CREATE TRIGGER keep_autosaves BEFORE DELETE ON autosaves BEGIN SELECT RAISE(ABORT, 'disk full'); END;")
-        .unwrap();
-    assert!(desk.library.save(&reporter, draft.id, draft.head, story("제목", "고친 문단")).is_err());
-    let stored = desk.library.article(draft.id).unwrap();
-    assert_eq!((stored.head, stored.content.body.as_str()), (draft.head, "첫 문단"), "a failed save leaves no revision behind");
-    assert!(desk.library.recovered(&reporter, draft.id).unwrap().is_some(), "and the typed text is still safe");
-}
-
-#[test]
 fn a_person_is_added_only_if_who_allowed_it_still_may() {
-    let folder = tempfile::tempdir().unwrap();
-    let path = folder.path().join("library.sqlite3");
-    let mut store = SqliteStore::create(&path).unwrap();
+    let (_folder, mut store) = common::new_store();
     let person = |email: &str, role| NewUser { name: "기자".into(), title: String::new(), email: email.into(), role };
     let at = common::at("2025-02-20T09:00:00+09:00");
     // Two people set up a new library at once: both were told nobody is admin yet.
@@ -61,7 +40,7 @@ fn a_revision_read_while_another_process_saves_is_the_revision_that_was_saved() 
     let reporter = desk.reporter.clone();
     let deadline = Instant::now() + Duration::from_secs(3);
     let writer = std::thread::spawn(move || {
-        let mut library = Library::open(&location, Clock::System).unwrap();
+        let mut library = common::open(&location, Clock::System);
         let mut article = library.article(draft.id).unwrap();
         while Instant::now() < deadline {
             let next = article.head.next();
@@ -80,4 +59,34 @@ fn a_revision_read_while_another_process_saves_is_the_revision_that_was_saved() 
     }
     let last = writer.join().unwrap();
     assert!(last.0 > 10 && reads > 10, "{} saves and {reads} reads raced", last.0);
+}
+
+#[test]
+fn of_many_saves_on_the_same_base_exactly_one_wins_and_nothing_is_overwritten() {
+    let mut desk = Desk::new();
+    let draft = desk.draft("경합", "원문");
+    let editor = desk.editor.clone();
+    let start = std::sync::Arc::new(std::sync::Barrier::new(20));
+    let savers: Vec<_> = (0..20)
+        .map(|n| {
+            let (location, editor, start) = (desk.location.clone(), editor.clone(), start.clone());
+            std::thread::spawn(move || {
+                let mut library = common::open(&location, Clock::System);
+                start.wait();
+                library.save(&editor, draft.id, draft.head, story("경합", &format!("{n}번 데스크의 수정"))).map(|saved| (n, saved.head))
+            })
+        })
+        .collect();
+    let results: Vec<_> = savers.into_iter().map(|saver| saver.join().unwrap()).collect();
+    let winners: Vec<_> = results.iter().filter_map(|result| result.as_ref().ok()).collect();
+    assert_eq!(winners.len(), 1, "exactly one save wins: {results:?}");
+    for result in &results {
+        if let Err(error) = result {
+            assert_eq!(error.code(), "conflict", "{error}");
+        }
+    }
+    let (winner, head) = winners[0];
+    let stored = desk.library.article(draft.id).unwrap();
+    assert_eq!((stored.head, stored.content.body.clone()), (*head, format!("{winner}번 데스크의 수정")));
+    assert_eq!(desk.library.revision_content(draft.id, draft.head).unwrap().body, "원문");
 }

@@ -6,23 +6,8 @@ use rusqlite::{Connection, OptionalExtension, params_from_iter};
 
 use super::rows::{SUMMARY_COLUMNS, micros, summary_from_row};
 use crate::Result;
-use crate::article::{ArticleSummary, Section};
+use crate::article::ArticleSummary;
 use crate::search::Filter;
-
-/// A facet value a filter asks for: (kind, value) in `article_facets`.
-pub fn facets(filter: &Filter) -> Vec<(&'static str, String)> {
-    let mut facets = Vec::new();
-    if let Some(byline) = filter.byline.as_deref().map(str::trim).filter(|byline| !byline.is_empty()) {
-        facets.push(("byline", byline.to_lowercase()));
-    }
-    if let Some(tag) = filter.tag.as_deref().map(str::trim).filter(|tag| !tag.is_empty()) {
-        facets.push(("tag", tag.to_string()));
-    }
-    if let Some(section) = filter.section.as_deref().map(|path| Section::parse(path).path()).filter(|path| !path.is_empty()) {
-        facets.push(("section", section));
-    }
-    facets
-}
 
 /// The WHERE clause (over `articles a`) and its parameters for a filter, leaving out the facet
 /// that drives the query when there is one.
@@ -33,7 +18,7 @@ fn filter_clause(filter: &Filter, driving: Option<&(&'static str, String)>) -> (
         clauses.push("a.status = ?".into());
         values.push(Value::Text(status.as_str().into()));
     }
-    for facet in facets(filter) {
+    for facet in filter.facets() {
         if Some(&facet) != driving {
             clauses.push(has_facet("a.id"));
             values.push(Value::Text(facet.0.into()));
@@ -73,7 +58,7 @@ pub fn search_filter_clause(filter: &Filter, hit: &str) -> (String, Vec<Value>) 
     let mut clauses: Vec<String> = vec!["1".into()];
     let mut values: Vec<Value> = Vec::new();
     let status = filter.status.map(|status| ("status", status.as_str().to_string()));
-    for (kind, value) in status.into_iter().chain(facets(filter)) {
+    for (kind, value) in status.into_iter().chain(filter.facets()) {
         clauses.push(has_facet(hit));
         values.push(Value::Text(kind.into()));
         values.push(Value::Text(value));
@@ -95,15 +80,11 @@ fn date_ranged_page(index: &str, clause: &str) -> String {
     )
 }
 
-pub fn page(filter: &Filter) -> (i64, i64) {
-    (i64::from(filter.limit.unwrap_or(Filter::DEFAULT_LIMIT)), i64::from(filter.offset.unwrap_or(0)))
-}
-
 pub fn list(connection: &Connection, filter: &Filter) -> Result<Vec<ArticleSummary>> {
-    let (limit, offset) = page(filter);
+    let (limit, offset) = filter.page();
     // A byline, tag or section drives the query from its facet index, newest first;
     // otherwise the articles' own newest-first (or status) index does.
-    let driving = facets(filter).into_iter().next();
+    let driving = filter.facets().into_iter().next();
     let (clause, mut values) = filter_clause(filter, driving.as_ref());
     let sql = match &driving {
         Some((kind, value)) => {

@@ -5,7 +5,7 @@ use rusqlite::{Transaction, params};
 
 use super::rows::{ARTICLE_COLUMNS, article_from_row, micros};
 use crate::Result;
-use crate::article::{Article, ArticleId, Content, Section};
+use crate::article::{Article, ArticleId, Content};
 use crate::search;
 
 /// Writes the list's facet rows of an article; they carry its updated_at, so every commit
@@ -14,20 +14,8 @@ pub fn index_facets(tx: &Transaction, article: &Article, replace: bool) -> Resul
     if replace {
         tx.prepare_cached("DELETE FROM article_facets WHERE article_id = ?")?.execute([article.id.0])?;
     }
-    let content = &article.content;
-    let mut facets: Vec<(&str, String)> = vec![("status", article.status.as_str().to_string())];
-    for depth in 1..=content.section.0.len() {
-        facets.push(("section", Section(content.section.0[..depth].to_vec()).path()));
-    }
-    for byline in &content.bylines {
-        facets.push(("byline", byline.name.trim().to_lowercase()));
-        facets.push(("byline", byline.email.trim().to_lowercase()));
-    }
-    for tag in &content.tags {
-        facets.push(("tag", tag.trim().to_string()));
-    }
     let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO article_facets (kind, value, updated_at, article_id) VALUES (?, ?, ?, ?)")?;
-    for (kind, value) in facets.into_iter().filter(|(_, value)| !value.is_empty()) {
+    for (kind, value) in search::facets(article.status, &article.content) {
         insert.execute(params![kind, value, micros(article.updated_at), article.id.0])?;
     }
     Ok(())

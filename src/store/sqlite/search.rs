@@ -5,7 +5,7 @@
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 
-use super::filters::{page, search_filter_clause};
+use super::filters::search_filter_clause;
 use super::rows::{SUMMARY_COLUMNS, json, summary_from_row};
 use crate::Result;
 use crate::article::{ArticleSummary, Content};
@@ -25,7 +25,7 @@ pub fn match_expression(terms: &Terms) -> String {
 
 pub fn search(connection: &Connection, terms: &Terms, filter: &Filter) -> Result<SearchPage> {
     let matching = Value::Text(match_expression(terms));
-    let (limit, offset) = page(filter);
+    let (limit, offset) = filter.page();
     let with = |filter_values: &[Value], first: &[Value], rest: &[Value]| -> Vec<Value> {
         first.iter().chain(filter_values).chain(rest).cloned().collect()
     };

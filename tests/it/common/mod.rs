@@ -8,7 +8,7 @@ use copydesk::Library;
 use copydesk::article::{Byline, Content, Dateline, Section};
 use copydesk::clock::Clock;
 use copydesk::newsroom::Newsroom;
-use copydesk::store::Location;
+use copydesk::store::{Location, Store};
 use copydesk::user::{NewUser, Role, User};
 use jiff::Timestamp;
 
@@ -28,9 +28,29 @@ pub struct TestLibrary {
 
 pub fn new_library(clock: Clock) -> TestLibrary {
     let folder = tempfile::tempdir().expect("temporary folder");
-    let location = Location::File(folder.path().join("library.sqlite3"));
-    let library = Library::init(&location, clock).expect("library created");
+    let location = match std::env::var("COPYDESK_TEST_STORE").as_deref() {
+        Ok("postgres") => Location::Postgres(throwaway_postgres::fresh_database()),
+        _ => Location::File(folder.path().join("library.sqlite3")),
+    };
+    let library = copydesk_store_postgres::init_library(&location, clock).expect("library created");
     TestLibrary { folder, location, library }
+}
+
+/// A new, empty store of the kind the suite runs on, for tests of the store itself.
+pub fn new_store() -> (tempfile::TempDir, Box<dyn Store>) {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let store: Box<dyn Store> = match std::env::var("COPYDESK_TEST_STORE").as_deref() {
+        Ok("postgres") => {
+            Box::new(copydesk_store_postgres::PostgresStore::init(&throwaway_postgres::fresh_database()).expect("store created"))
+        }
+        _ => Box::new(copydesk::store::sqlite::SqliteStore::create(&folder.path().join("library.sqlite3")).expect("store created")),
+    };
+    (folder, store)
+}
+
+/// Opens the library at `location`, in whichever store holds it.
+pub fn open(location: &Location, clock: Clock) -> Library {
+    copydesk_store_postgres::open_library(location, clock).expect("library opens")
 }
 
 pub struct Desk {
@@ -68,7 +88,7 @@ impl Desk {
 
     pub fn reopen(&mut self) {
         let clock = Clock::Fixed(self.library.now());
-        self.library = Library::open(&self.location, clock).expect("library reopens");
+        self.library = open(&self.location, clock);
     }
 
     pub fn import_seed(&mut self) -> copydesk::article::Article {

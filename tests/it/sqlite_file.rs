@@ -1,11 +1,11 @@
-//! The library file itself: created from nothing, migrated, refused when it is not ours or is
+//! The embedded store's library file itself: created from nothing, migrated, refused when it is not ours or is
 //! newer than this build, backed up while open, checked.
 
 use crate::common;
 
 use std::path::Path;
 
-use common::Desk;
+use common::{Desk, story};
 use copydesk::Library;
 use copydesk::clock::Clock;
 use copydesk::search::Filter;
@@ -249,4 +249,22 @@ fn a_version_2_library_gains_the_status_facets_search_filters_use() {
     let published = Filter { status: Some(copydesk::workflow::Status::Published), ..Filter::default() };
     assert_eq!(desk.library.search("협약", &published).unwrap().total, 1);
     assert_eq!(desk.library.search("협약", &Filter::default()).unwrap().total, 1);
+}
+
+/// A save and the end of its working copy are one transaction in the file.
+#[test]
+fn a_save_and_the_end_of_its_working_copy_commit_together_or_not_at_all() {
+    let mut desk = Desk::new();
+    let draft = desk.draft("제목", "첫 문단");
+    let reporter = desk.reporter.clone();
+    desk.library.autosave(&reporter, draft.id, draft.head, story("제목", "고친 문단")).unwrap();
+    // The working copy cannot be dropped (as when the disk fills between two statements).
+    rusqlite::Connection::open(&desk.path)
+        .unwrap()
+        .execute_batch("CREATE TRIGGER keep_autosaves BEFORE DELETE ON autosaves BEGIN SELECT RAISE(ABORT, 'disk full'); END;")
+        .unwrap();
+    assert!(desk.library.save(&reporter, draft.id, draft.head, story("제목", "고친 문단")).is_err());
+    let stored = desk.library.article(draft.id).unwrap();
+    assert_eq!((stored.head, stored.content.body.as_str()), (draft.head, "첫 문단"), "a failed save leaves no revision behind");
+    assert!(desk.library.recovered(&reporter, draft.id).unwrap().is_some(), "and the typed text is still safe");
 }

@@ -12,8 +12,9 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Parser, Debug)]
 #[command(name = "copydesk", version, about = "Draft, edit, approve and export news articles")]
 pub struct Cli {
-    /// The library: a file path [default: library.sqlite3 in the user's data folder]
-    #[arg(long, global = true, env = "COPYDESK_LIBRARY", value_name = "PATH")]
+    /// The library: a file path, or a newsroom database as postgres://USER@HOST/DATABASE
+    /// [default: library.sqlite3 in the user's data folder]
+    #[arg(long, global = true, env = "COPYDESK_LIBRARY", value_name = "PATH|URL")]
     pub library: Option<copydesk::store::Location>,
 
     /// Act as the user with this email

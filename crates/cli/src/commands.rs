@@ -14,6 +14,7 @@ use copydesk::store::Location;
 use copydesk::store::sqlite::SqliteStore;
 use copydesk::user::{NewUser, Role, User};
 use copydesk::{Change, Library};
+use copydesk_store_postgres::{init_library, open_library};
 
 use crate::print;
 use crate::{Cli, Command, ExportArgs, FilterArgs, MatchArgs, UserCommand};
@@ -26,8 +27,8 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     let json = cli.json;
     let initialising = matches!(cli.command, Command::Init(_));
-    let mut library = match Library::open(&location, clock.clone()) {
-        Err(copydesk::Error::NoLibrary { .. }) if initialising => Library::init(&location, clock)?,
+    let mut library = match open_library(&location, clock.clone()) {
+        Err(copydesk::Error::NoLibrary { .. }) if initialising => init_library(&location, clock)?,
         Err(error @ copydesk::Error::NoLibrary { .. }) => {
             return Err(anyhow::Error::new(error).context("make a new library with `copydesk init`, or give another with --library"));
         }

@@ -2,7 +2,7 @@
 //! photo limits are set on the command line, and search survives text whose case folding
 //! changes its length.
 
-use crate::cli::{Cli, path};
+use crate::commands::{Cli, path};
 use crate::common;
 
 use std::path::{Path, PathBuf};

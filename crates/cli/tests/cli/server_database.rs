@@ -1,0 +1,62 @@
+//! `--library postgres://…`: every command works directly on a newsroom's database, for admins
+//! and automation on the server host. The database is a real, throwaway PostgreSQL server.
+
+use std::process::Command;
+
+use crate::common;
+
+fn copydesk(library: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_copydesk"))
+        .args(args)
+        .env("COPYDESK_LIBRARY", library)
+        .env("COPYDESK_NOW", "2025-02-20T09:00:00+09:00")
+        .env_remove("COPYDESK_USER")
+        .output()
+        .unwrap()
+}
+
+fn ok(library: &str, args: &[&str]) -> String {
+    let output = copydesk(library, args);
+    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn every_command_works_on_a_library_in_postgresql() {
+    let url = throwaway_postgres::fresh_database();
+    let refused = copydesk(&url, &["list"]);
+    assert!(!refused.status.success(), "an empty database is no library until init");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("copydesk init"));
+
+    let settings = ok(&url, &["init", "--outlet", "뉴스핌", "--time-zone", "Asia/Seoul"]);
+    assert!(settings.contains("뉴스핌") && !settings.contains("password"), "{settings}");
+    ok(&url, &["user", "add", "--name", "관리자", "--email", "admin@newspim.com", "--role", "admin"]);
+    let as_admin = ["--user", "admin@newspim.com"];
+    ok(
+        &url,
+        &[&as_admin[..], &["user", "add", "--name", "김기랑", "--title", "기자", "--email", "rang@newspim.com", "--role", "reporter"]]
+            .concat(),
+    );
+    ok(
+        &url,
+        &[&as_admin[..], &["user", "add", "--name", "박데스크", "--title", "데스크", "--email", "desk@newspim.com", "--role", "editor"]]
+            .concat(),
+    );
+
+    let id = ok(&url, &["--user", "desk@newspim.com", "import", common::SEED_ARTICLE]);
+    let id = id.trim();
+    assert!(ok(&url, &["list"]).contains("중진공-일본 CMIC"));
+    assert!(ok(&url, &["search", "협약"]).contains("중진공-일본 CMIC"));
+    assert!(ok(&url, &["show", id]).contains("[세종=뉴스핌]"));
+    ok(&url, &["--user", "desk@newspim.com", "correct", id, "--note", "참석자 수 정정"]);
+    assert!(ok(&url, &["history", id]).contains("corrected"));
+    assert!(ok(&url, &["check"]).ends_with("ok\n"));
+
+    let out = tempfile::tempdir().unwrap();
+    ok(&url, &["export", id, "--out", out.path().to_str().unwrap()]);
+    let page = std::fs::read_to_string(out.path().join(format!("{id}.html"))).unwrap();
+    assert!(page.contains("참석자 수 정정"));
+
+    let backup = copydesk(&url, &["backup", out.path().join("copy.sqlite3").to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&backup.stderr).contains("database's own tools"));
+}

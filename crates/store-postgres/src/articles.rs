@@ -1,0 +1,288 @@
+//! Articles, their revision chains, their photos and the working copies kept between saves.
+
+use copydesk::article::{Article, ArticleId, Content, ImageRef};
+use copydesk::revision::{self, Payload, Revision, RevisionKind, RevisionNo};
+use copydesk::search;
+use copydesk::store::{Autosave, Commit, Image, NewArticle, NewRevision};
+use copydesk::user::UserId;
+use copydesk::workflow::Status;
+use copydesk::{Error, Result};
+use postgres::{Client, GenericClient, IsolationLevel, Transaction};
+
+use crate::{ARTICLE_COLUMNS, article_from_row, get, instant, json, micros, parse, storage, terms};
+
+fn put_images(tx: &mut Transaction, images: &[Image]) -> Result<()> {
+    for image in images {
+        tx.execute(
+            "INSERT INTO images (ref, media_type, width, height, bytes) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (ref) DO NOTHING",
+            &[&image.image.0, &image.media_type, &(image.width as i32), &(image.height as i32), &image.bytes],
+        )
+        .map_err(storage)?;
+    }
+    Ok(())
+}
+
+fn write_article_row(tx: &mut Transaction, article: &Article, insert: bool) -> Result<ArticleId> {
+    let content = revision::snapshot_text(&article.content);
+    let bylines = article.content.bylines.iter().map(|byline| byline.name.trim()).collect::<Vec<_>>().join("\u{1f}");
+    let corrections = serde_json::to_string(&article.corrections).unwrap_or_default();
+    let values: [&(dyn postgres::types::ToSql + Sync); 15] = [
+        &article.status.as_str(),
+        &article.content.section.path(),
+        &article.content.headline,
+        &bylines,
+        &content,
+        &(article.head.0 as i32),
+        &article.published_revision.map(|n| n.0 as i32),
+        &article.first_published.map(micros),
+        &article.last_modified.map(micros),
+        &article.content.embargo.map(micros),
+        &corrections,
+        &article.created_by.0,
+        &micros(article.created_at),
+        &micros(article.updated_at),
+        &article.scheduled_by.map(|user| user.0),
+    ];
+    if insert {
+        let row = tx
+            .query_one(
+                "INSERT INTO articles (status, section, headline, bylines, content, head, published_revision, first_published, \
+                 last_modified, embargo, corrections, created_by, created_at, updated_at, scheduled_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                &values,
+            )
+            .map_err(storage)?;
+        Ok(ArticleId(get(&row, 0)?))
+    } else {
+        let mut all = values.to_vec();
+        all.push(&article.id.0);
+        tx.execute(
+            "UPDATE articles SET status = $1, section = $2, headline = $3, bylines = $4, content = $5, head = $6, \
+             published_revision = $7, first_published = $8, last_modified = $9, embargo = $10, corrections = $11, \
+             created_by = $12, created_at = $13, updated_at = $14, scheduled_by = $15 WHERE id = $16",
+            &all,
+        )
+        .map_err(storage)?;
+        Ok(article.id)
+    }
+}
+
+fn insert_revision(tx: &mut Transaction, id: ArticleId, number: RevisionNo, revision: &NewRevision, status: Status) -> Result<()> {
+    tx.execute(
+        "INSERT INTO revisions (article_id, number, kind, author, at, note, status, payload_kind, payload) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'head', NULL)",
+        &[&id.0, &(number.0 as i32), &revision.kind.as_str(), &revision.author.0, &micros(revision.at), &revision.note, &status.as_str()],
+    )
+    .map_err(storage)?;
+    Ok(())
+}
+
+fn index_facets(tx: &mut Transaction, article: &Article, replace: bool) -> Result<()> {
+    if replace {
+        tx.execute("DELETE FROM article_facets WHERE article_id = $1", &[&article.id.0]).map_err(storage)?;
+    }
+    for (kind, value) in search::facets(article.status, &article.content) {
+        tx.execute(
+            "INSERT INTO article_facets (kind, value, updated_at, article_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            &[&kind, &value, &micros(article.updated_at), &article.id.0],
+        )
+        .map_err(storage)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn index_text(tx: &mut impl GenericClient, id: ArticleId, content: &Content) -> Result<()> {
+    let document = search::document(content);
+    let all = terms::vector(document.iter().map(String::as_str));
+    let headline = terms::vector([document[0].as_str()]);
+    tx.execute(
+        "INSERT INTO article_terms (article_id, terms, headline) VALUES ($1, $2::text::tsvector, $3::text::tsvector) \
+         ON CONFLICT (article_id) DO UPDATE SET terms = excluded.terms, headline = excluded.headline",
+        &[&id.0, &all, &headline],
+    )
+    .map_err(storage)?;
+    Ok(())
+}
+
+pub fn insert(client: &mut Client, articles: Vec<NewArticle>) -> Result<Vec<Article>> {
+    let mut tx = client.transaction().map_err(storage)?;
+    let mut inserted = Vec::with_capacity(articles.len());
+    for new in articles {
+        put_images(&mut tx, &new.images)?;
+        let revision = new.revision.clone();
+        let article = new.into_article(ArticleId(0));
+        let id = write_article_row(&mut tx, &article, true)?;
+        insert_revision(&mut tx, id, RevisionNo::FIRST, &revision, article.status)?;
+        let article = Article { id, ..article };
+        index_facets(&mut tx, &article, false)?;
+        index_text(&mut tx, id, &article.content)?;
+        inserted.push(article);
+    }
+    tx.commit().map_err(storage)?;
+    Ok(inserted)
+}
+
+pub fn commit(client: &mut Client, commit: Commit) -> Result<Article> {
+    let article = commit.article;
+    let base = RevisionNo(article.head.0.saturating_sub(1));
+    let mut tx = client.transaction().map_err(storage)?;
+    // The row lock makes racing saves on the same article take turns: the second sees the
+    // first's head and is refused as a conflict.
+    let row = tx
+        .query_opt("SELECT head, content FROM articles WHERE id = $1 FOR UPDATE", &[&article.id.0])
+        .map_err(storage)?
+        .ok_or_else(|| Error::NotFound { what: format!("article {}", article.id) })?;
+    let (current, old_text): (i32, String) = (get(&row, 0)?, get(&row, 1)?);
+    if current as u32 != base.0 {
+        return Err(Error::Conflict { article: article.id, base, current: RevisionNo(current as u32) });
+    }
+    put_images(&mut tx, &commit.images)?;
+    let new_text = revision::snapshot_text(&article.content);
+    let previous = Payload::for_previous_head(base, &old_text, &new_text);
+    tx.execute(
+        "UPDATE revisions SET payload_kind = $1, payload = $2 WHERE article_id = $3 AND number = $4",
+        &[&previous.kind(), &previous.text(), &article.id.0, &(base.0 as i32)],
+    )
+    .map_err(storage)?;
+    insert_revision(&mut tx, article.id, article.head, &commit.revision, article.status)?;
+    write_article_row(&mut tx, &article, false)?;
+    index_facets(&mut tx, &article, true)?;
+    if new_text != old_text {
+        index_text(&mut tx, article.id, &article.content)?;
+    }
+    if let Some(user) = commit.replaces_autosave_of {
+        tx.execute("DELETE FROM autosaves WHERE article_id = $1 AND user_id = $2", &[&article.id.0, &user.0]).map_err(storage)?;
+    }
+    tx.commit().map_err(storage)?;
+    Ok(article)
+}
+
+pub fn article(client: &mut impl GenericClient, id: ArticleId) -> Result<Article> {
+    let row = client
+        .query_opt(&format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = $1"), &[&id.0])
+        .map_err(storage)?
+        .ok_or_else(|| Error::NotFound { what: format!("article {id}") })?;
+    article_from_row(&row)
+}
+
+/// A read-only transaction on one snapshot of the library.
+pub fn snapshot(client: &mut Client) -> Result<Transaction<'_>> {
+    client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().map_err(storage)
+}
+
+pub fn revisions(client: &mut Client, id: ArticleId) -> Result<Vec<Revision>> {
+    let mut tx = snapshot(client)?;
+    article(&mut tx, id)?;
+    let rows = tx
+        .query(
+            "SELECT r.number, r.kind, r.author, u.name, r.at, r.note, r.status, \
+             coalesce(octet_length(r.payload), octet_length(a.content)) \
+             FROM revisions r JOIN users u ON u.id = r.author JOIN articles a ON a.id = r.article_id \
+             WHERE r.article_id = $1 ORDER BY r.number",
+            &[&id.0],
+        )
+        .map_err(storage)?;
+    rows.iter()
+        .map(|row| {
+            let kind: &str = get(row, 1)?;
+            Ok(Revision {
+                number: RevisionNo(get::<i32>(row, 0)? as u32),
+                kind: RevisionKind::parse(kind).ok_or_else(|| Error::Corrupt(format!("the revision kind {kind:?}")))?,
+                author: UserId(get(row, 2)?),
+                author_name: get(row, 3)?,
+                at: instant(get(row, 4)?)?,
+                note: get(row, 5)?,
+                status: parse::<Status>(get(row, 6)?)?,
+                stored_bytes: get::<i32>(row, 7)? as usize,
+            })
+        })
+        .collect()
+}
+
+pub fn revision_content(client: &mut Client, id: ArticleId, number: RevisionNo) -> Result<Content> {
+    let mut tx = snapshot(client)?;
+    let row = tx
+        .query_opt("SELECT head, content FROM articles WHERE id = $1", &[&id.0])
+        .map_err(storage)?
+        .ok_or_else(|| Error::NotFound { what: format!("article {id}") })?;
+    let (head, head_text): (i32, String) = (get(&row, 0)?, get(&row, 1)?);
+    if number.0 > head as u32 || number.0 == 0 {
+        return Err(Error::NotFound { what: format!("revision {number} of article {id} (it has 1 to {head})") });
+    }
+    let chain = tx
+        .query(
+            "SELECT number, payload_kind, payload FROM revisions WHERE article_id = $1 AND number >= $2 ORDER BY number",
+            &[&id.0, &(number.0 as i32)],
+        )
+        .map_err(storage)?
+        .iter()
+        .map(|row| Ok((RevisionNo(get::<i32>(row, 0)? as u32), Payload::from_stored(get(row, 1)?, get(row, 2)?)?)))
+        .collect::<Result<Vec<_>>>()?;
+    tx.commit().map_err(storage)?;
+    revision::rebuild(number, &head_text, &chain).map_err(|error| match error {
+        Error::Corrupt(what) => Error::Corrupt(format!("article {id}: {what}")),
+        other => other,
+    })
+}
+
+pub fn image(client: &mut Client, image: &ImageRef) -> Result<Image> {
+    let row = client
+        .query_opt("SELECT ref, media_type, width, height, bytes FROM images WHERE ref = $1", &[&image.0])
+        .map_err(storage)?
+        .ok_or_else(|| Error::NotFound { what: format!("image {}", image.0) })?;
+    Ok(Image {
+        image: ImageRef(get(&row, 0)?),
+        media_type: get(&row, 1)?,
+        width: get::<i32>(&row, 2)? as u32,
+        height: get::<i32>(&row, 3)? as u32,
+        bytes: get(&row, 4)?,
+    })
+}
+
+pub fn has_image(client: &mut Client, image: &ImageRef) -> Result<bool> {
+    get(&client.query_one("SELECT EXISTS (SELECT 1 FROM images WHERE ref = $1)", &[&image.0]).map_err(storage)?, 0)
+}
+
+pub fn put_image(client: &mut Client, image: &Image) -> Result<()> {
+    let mut tx = client.transaction().map_err(storage)?;
+    put_images(&mut tx, std::slice::from_ref(image))?;
+    tx.commit().map_err(storage)
+}
+
+pub fn put_autosave(client: &mut Client, autosave: &Autosave) -> Result<()> {
+    client
+        .execute(
+            "INSERT INTO autosaves (article_id, user_id, base, content, saved_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (article_id, user_id) DO UPDATE SET base = excluded.base, content = excluded.content, saved_at = excluded.saved_at",
+            &[
+                &autosave.article.0,
+                &autosave.user.0,
+                &(autosave.base.0 as i32),
+                &revision::snapshot_text(&autosave.content),
+                &micros(autosave.saved_at),
+            ],
+        )
+        .map_err(storage)?;
+    Ok(())
+}
+
+pub fn autosave(client: &mut Client, article: ArticleId, user: UserId) -> Result<Option<Autosave>> {
+    let Some(row) = client
+        .query_opt("SELECT base, content, saved_at FROM autosaves WHERE article_id = $1 AND user_id = $2", &[&article.0, &user.0])
+        .map_err(storage)?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Autosave {
+        article,
+        user,
+        base: RevisionNo(get::<i32>(&row, 0)? as u32),
+        content: json(get(&row, 1)?)?,
+        saved_at: instant(get(&row, 2)?)?,
+    }))
+}
+
+pub fn discard_autosave(client: &mut Client, article: ArticleId, user: UserId) -> Result<()> {
+    client.execute("DELETE FROM autosaves WHERE article_id = $1 AND user_id = $2", &[&article.0, &user.0]).map_err(storage)?;
+    Ok(())
+}

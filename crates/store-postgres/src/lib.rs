@@ -1,0 +1,373 @@
+//! A Copydesk library in a PostgreSQL database: the shared library of a newsroom. It keeps the
+//! same data the same way as the embedded SQLite store (the same revision chain, the same
+//! facets, the core's search terms with their positions), so the one integration suite passes
+//! on both. A commit locks its article's row, so of two processes saving on the same base
+//! revision exactly one wins.
+
+mod articles;
+mod lists;
+mod people;
+mod terms;
+mod upkeep;
+
+use std::cell::RefCell;
+
+use copydesk::article::{Article, ArticleId, ArticleSummary, Content, ImageRef};
+use copydesk::clock::Clock;
+use copydesk::newsroom::Newsroom;
+use copydesk::revision::{Revision, RevisionNo};
+use copydesk::search::{Filter, Terms};
+use copydesk::store::Location;
+use copydesk::store::{Autosave, Budget, Commit, Health, Image, ManagedBy, NewArticle, SearchPage, Store};
+use copydesk::user::{NewUser, Role, User, UserId};
+use copydesk::workflow::Status;
+use copydesk::{Error, Library, Result};
+use jiff::Timestamp;
+use postgres::types::ToSql;
+use postgres::{Client, NoTls, Row};
+
+mod embedded {
+    refinery::embed_migrations!("migrations");
+}
+
+/// Taken while the schema is brought up to date, so two server processes starting together
+/// do not both migrate ("CPDK").
+const MIGRATION_LOCK: i64 = 0x4350_444B;
+/// Taken by a change to people or settings, so the admin check and the change are one step.
+const PEOPLE_LOCK: i64 = 0x4350_4450;
+
+fn storage(error: postgres::Error) -> Error {
+    Error::Storage(Box::new(error))
+}
+
+fn corrupt(what: impl std::fmt::Display) -> Error {
+    Error::Corrupt(what.to_string())
+}
+
+fn micros(at: Timestamp) -> i64 {
+    at.as_microsecond()
+}
+
+fn instant(micros: i64) -> Result<Timestamp> {
+    Timestamp::from_microsecond(micros).map_err(corrupt)
+}
+
+fn optional_instant(micros: Option<i64>) -> Result<Option<Timestamp>> {
+    micros.map(instant).transpose()
+}
+
+fn parse<T: std::str::FromStr>(text: &str) -> Result<T> {
+    text.parse::<T>().map_err(|_| corrupt(format!("the stored value {text:?}")))
+}
+
+fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(corrupt)
+}
+
+fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, index: usize) -> Result<T> {
+    row.try_get(index).map_err(storage)
+}
+
+const USER_COLUMNS: &str = "id, name, title, email, role";
+
+fn user_from_row(row: &Row) -> Result<User> {
+    Ok(User { id: UserId(get(row, 0)?), name: get(row, 1)?, title: get(row, 2)?, email: get(row, 3)?, role: parse::<Role>(get(row, 4)?)? })
+}
+
+const ARTICLE_COLUMNS: &str = "a.id, a.status, a.content, a.head, a.published_revision, a.first_published, \
+     a.last_modified, a.corrections, a.created_by, a.created_at, a.updated_at, a.scheduled_by";
+
+fn article_from_row(row: &Row) -> Result<Article> {
+    Ok(Article {
+        id: ArticleId(get(row, 0)?),
+        status: parse::<Status>(get(row, 1)?)?,
+        content: json(get(row, 2)?)?,
+        head: RevisionNo(get::<i32>(row, 3)? as u32),
+        published_revision: get::<Option<i32>>(row, 4)?.map(|n| RevisionNo(n as u32)),
+        first_published: optional_instant(get(row, 5)?)?,
+        last_modified: optional_instant(get(row, 6)?)?,
+        corrections: json(get(row, 7)?)?,
+        created_by: UserId(get(row, 8)?),
+        created_at: instant(get(row, 9)?)?,
+        updated_at: instant(get(row, 10)?)?,
+        scheduled_by: get::<Option<i64>>(row, 11)?.map(UserId),
+    })
+}
+
+const SUMMARY_COLUMNS: &str = "a.id, a.status, a.section, a.headline, a.bylines, \
+     a.first_published, a.last_modified, a.embargo, a.updated_at, a.head";
+
+fn summary_from_row(row: &Row) -> Result<ArticleSummary> {
+    let bylines: &str = get(row, 4)?;
+    Ok(ArticleSummary {
+        id: ArticleId(get(row, 0)?),
+        status: parse::<Status>(get(row, 1)?)?,
+        section: get(row, 2)?,
+        headline: get(row, 3)?,
+        bylines: bylines.split('\u{1f}').filter(|name| !name.is_empty()).map(String::from).collect(),
+        first_published: optional_instant(get(row, 5)?)?,
+        last_modified: optional_instant(get(row, 6)?)?,
+        embargo: optional_instant(get(row, 7)?)?,
+        updated_at: instant(get(row, 8)?)?,
+        head: RevisionNo(get::<i32>(row, 9)? as u32),
+    })
+}
+
+/// A statement's text and its parameters, numbered as they are bound.
+#[derive(Default)]
+struct Query {
+    params: Vec<Box<dyn ToSql + Sync + Send>>,
+}
+
+impl Query {
+    fn bind(&mut self, value: impl ToSql + Sync + Send + 'static) -> String {
+        self.params.push(Box::new(value));
+        format!("${}", self.params.len())
+    }
+
+    fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
+        self.params.iter().map(|param| param.as_ref() as &(dyn ToSql + Sync)).collect()
+    }
+
+    /// The conditions `filter` puts on the article `id` (an expression over `articles a` or a
+    /// hit's id): status and facets through the facet index, dates on the article's row.
+    fn filter(&mut self, filter: &Filter, id: &str, skip_facet: Option<&(&'static str, String)>) -> String {
+        let mut clauses = vec!["true".to_string()];
+        let status = filter.status.map(|status| ("status", status.as_str().to_string()));
+        for (kind, value) in status.into_iter().chain(filter.facets()) {
+            if Some(&(kind, value.clone())) == skip_facet {
+                continue;
+            }
+            let (kind, value) = (self.bind(kind.to_string()), self.bind(value));
+            clauses.push(format!(
+                "EXISTS (SELECT 1 FROM article_facets f WHERE f.article_id = {id} AND f.kind = {kind} AND f.value = {value})"
+            ));
+        }
+        let bounds = [
+            ("first_published >=", filter.published_from),
+            ("first_published <", filter.published_to),
+            ("last_modified >=", filter.modified_from),
+            ("last_modified <", filter.modified_to),
+        ];
+        let mut dates = Vec::new();
+        for (condition, bound) in bounds {
+            if let Some(bound) = bound {
+                dates.push(format!("r.{condition} {}", self.bind(micros(bound))));
+            }
+        }
+        if !dates.is_empty() {
+            clauses.push(format!("EXISTS (SELECT 1 FROM articles r WHERE r.id = {id} AND {})", dates.join(" AND ")));
+        }
+        clauses.join(" AND ")
+    }
+}
+
+pub struct PostgresStore {
+    client: RefCell<Client>,
+}
+
+impl PostgresStore {
+    /// Opens the library in the database at `url`, bringing its schema up to date. An empty
+    /// database is no library yet (`init` makes one); a database holding other tables, or a
+    /// library from a newer build, is refused before anything is written.
+    pub fn open(url: &str) -> Result<PostgresStore> {
+        let mut client = Self::connect(url)?;
+        match Self::found(&mut client, url)? {
+            Found::Empty => Err(Error::NoLibrary { location: shown(url) }),
+            Found::Library => Self::migrate(client),
+        }
+    }
+
+    /// Makes a new library in the empty database at `url`.
+    pub fn init(url: &str) -> Result<PostgresStore> {
+        let mut client = Self::connect(url)?;
+        match Self::found(&mut client, url)? {
+            Found::Empty => Self::migrate(client),
+            Found::Library => Err(Error::invalid(
+                format!("a new library at {}", shown(url)),
+                "that database already holds a library; open it, or give an empty database",
+            )),
+        }
+    }
+
+    fn connect(url: &str) -> Result<Client> {
+        Client::connect(url, NoTls).map_err(|error| {
+            Error::invalid(
+                format!("the library at {}", shown(url)),
+                format!("the database server cannot be reached or refused the connection ({error})"),
+            )
+        })
+    }
+
+    fn found(client: &mut Client, url: &str) -> Result<Found> {
+        let tables: Vec<String> = client
+            .query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()", &[])
+            .map_err(storage)?
+            .iter()
+            .map(|row| get::<String>(row, 0))
+            .collect::<Result<_>>()?;
+        if tables.is_empty() {
+            return Ok(Found::Empty);
+        }
+        if !tables.iter().any(|table| table == "refinery_schema_history") || !tables.iter().any(|table| table == "articles") {
+            return Err(Error::invalid(
+                format!("{} as a library", shown(url)),
+                "this database holds other tables and is not a Copydesk library; give an empty database or a library's",
+            ));
+        }
+        let version: Option<i32> =
+            client.query_one("SELECT max(version) FROM refinery_schema_history", &[]).map_err(storage).and_then(|row| get(&row, 0))?;
+        let latest = Self::schema_version();
+        let found = usize::try_from(version.unwrap_or(0)).unwrap_or(usize::MAX);
+        if found > latest {
+            return Err(Error::NewerLibrary { found, supported: latest });
+        }
+        Ok(Found::Library)
+    }
+
+    fn migrate(mut client: Client) -> Result<PostgresStore> {
+        client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).map_err(storage)?;
+        let migrated = embedded::migrations::runner().run(&mut client).map_err(|error| Error::Migration(error.to_string()));
+        client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).map_err(storage)?;
+        migrated?;
+        Ok(PostgresStore { client: RefCell::new(client) })
+    }
+
+    /// The schema version this build writes.
+    pub fn schema_version() -> usize {
+        embedded::migrations::runner().get_migrations().len()
+    }
+}
+
+/// Opens the library at `location`: a file (the embedded store) or a PostgreSQL database.
+pub fn open_library(location: &Location, clock: Clock) -> Result<Library> {
+    match location {
+        Location::Postgres(url) => Ok(Library::with_store(Box::new(PostgresStore::open(url)?), clock)),
+        Location::File(_) => Library::open(location, clock),
+    }
+}
+
+/// Makes a new library at `location`: a file, or an empty PostgreSQL database.
+pub fn init_library(location: &Location, clock: Clock) -> Result<Library> {
+    match location {
+        Location::Postgres(url) => Ok(Library::with_store(Box::new(PostgresStore::init(url)?), clock)),
+        Location::File(_) => Library::init(location, clock),
+    }
+}
+
+enum Found {
+    Empty,
+    Library,
+}
+
+/// `url` without its password, for messages.
+fn shown(url: &str) -> String {
+    Location::Postgres(url.to_string()).to_string()
+}
+
+impl Store for PostgresStore {
+    fn newsroom(&self) -> Result<Newsroom> {
+        people::newsroom(&mut self.client.borrow_mut())
+    }
+
+    fn set_newsroom(&mut self, newsroom: &Newsroom, by: ManagedBy) -> Result<()> {
+        people::set_newsroom(self.client.get_mut(), newsroom, by)
+    }
+
+    fn add_user(&mut self, user: &NewUser, at: Timestamp, by: ManagedBy) -> Result<User> {
+        people::add_user(self.client.get_mut(), user, at, by)
+    }
+
+    fn users(&self) -> Result<Vec<User>> {
+        people::users(&mut self.client.borrow_mut())
+    }
+
+    fn user(&self, id: UserId) -> Result<User> {
+        people::user(&mut self.client.borrow_mut(), id)
+    }
+
+    fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+        people::user_by_email(&mut self.client.borrow_mut(), email)
+    }
+
+    fn insert_articles(&mut self, new: Vec<NewArticle>) -> Result<Vec<Article>> {
+        articles::insert(self.client.get_mut(), new)
+    }
+
+    fn commit(&mut self, commit: Commit) -> Result<Article> {
+        articles::commit(self.client.get_mut(), commit)
+    }
+
+    fn article(&self, id: ArticleId) -> Result<Article> {
+        articles::article(&mut *self.client.borrow_mut(), id)
+    }
+
+    fn revisions(&self, id: ArticleId) -> Result<Vec<Revision>> {
+        articles::revisions(&mut self.client.borrow_mut(), id)
+    }
+
+    fn revision_content(&self, id: ArticleId, number: RevisionNo) -> Result<Content> {
+        articles::revision_content(&mut self.client.borrow_mut(), id, number)
+    }
+
+    fn image(&self, image: &ImageRef) -> Result<Image> {
+        articles::image(&mut self.client.borrow_mut(), image)
+    }
+
+    fn has_image(&self, image: &ImageRef) -> Result<bool> {
+        articles::has_image(&mut self.client.borrow_mut(), image)
+    }
+
+    fn put_image(&mut self, image: &Image) -> Result<()> {
+        articles::put_image(self.client.get_mut(), image)
+    }
+
+    fn list(&self, filter: &Filter) -> Result<Vec<ArticleSummary>> {
+        lists::list(&mut self.client.borrow_mut(), filter)
+    }
+
+    fn count(&self, filter: &Filter) -> Result<u64> {
+        lists::count(&mut self.client.borrow_mut(), filter)
+    }
+
+    fn sections(&self) -> Result<Vec<String>> {
+        lists::sections(&mut self.client.borrow_mut())
+    }
+
+    fn search(&self, terms: &Terms, filter: &Filter) -> Result<SearchPage> {
+        lists::search(&mut self.client.borrow_mut(), terms, filter)
+    }
+
+    fn due_for_release(&self, now: Timestamp) -> Result<Vec<ArticleId>> {
+        lists::due_for_release(&mut self.client.borrow_mut(), now)
+    }
+
+    fn put_autosave(&mut self, autosave: &Autosave) -> Result<()> {
+        articles::put_autosave(self.client.get_mut(), autosave)
+    }
+
+    fn autosave(&self, article: ArticleId, user: UserId) -> Result<Option<Autosave>> {
+        articles::autosave(&mut self.client.borrow_mut(), article, user)
+    }
+
+    fn discard_autosave(&mut self, article: ArticleId, user: UserId) -> Result<()> {
+        articles::discard_autosave(self.client.get_mut(), article, user)
+    }
+
+    fn check(&mut self, repair: bool) -> Result<Health> {
+        let health = upkeep::check(self.client.get_mut());
+        if repair {
+            self.rebuild_index()?;
+        }
+        Ok(health)
+    }
+
+    fn rebuild_index(&mut self) -> Result<()> {
+        upkeep::rebuild_index(self.client.get_mut())
+    }
+
+    fn maintain(&mut self, _budget: Budget) -> Result<bool> {
+        // Autovacuum and the server's checkpointer do this work outside any save.
+        Ok(false)
+    }
+}

@@ -1,0 +1,59 @@
+//! Checking every revision chain and rebuilding the search terms and facets. PostgreSQL does
+//! its own upkeep (autovacuum, checkpoints), so there is nothing to do between saves.
+
+use copydesk::article::ArticleId;
+use copydesk::revision::{RevisionNo, SNAPSHOT_EVERY};
+use copydesk::store::Health;
+use copydesk::{Result, search};
+use postgres::Client;
+
+use crate::articles::{self, index_text};
+use crate::{ARTICLE_COLUMNS, article_from_row, get, micros, storage};
+
+pub fn check(client: &mut Client) -> Health {
+    let mut problems = Vec::new();
+    let mut count = |table: &str, problems: &mut Vec<String>| match client.query_one(&format!("SELECT count(*) FROM {table}"), &[]) {
+        Ok(row) => get::<i64>(&row, 0).unwrap_or_default() as u64,
+        Err(error) => {
+            problems.push(format!("the {table} could not be counted: {}", storage(error)));
+            0
+        }
+    };
+    let articles = count("articles", &mut problems);
+    let revisions = count("revisions", &mut problems);
+    let heads = client
+        .query("SELECT id, head FROM articles ORDER BY id", &[])
+        .map_err(storage)
+        .and_then(|rows| rows.iter().map(|row| Ok((get::<i64>(row, 0)?, get::<i32>(row, 1)? as u32))).collect::<Result<Vec<_>>>());
+    match heads {
+        Ok(heads) => {
+            for (id, head) in heads {
+                for number in (1..=head).filter(|n| *n == 1 || n % SNAPSHOT_EVERY == 0) {
+                    if let Err(error) = articles::revision_content(client, ArticleId(id), RevisionNo(number)) {
+                        problems.push(format!("article {id} revision {number} cannot be read: {error}"));
+                    }
+                }
+            }
+        }
+        Err(error) => problems.push(format!("the articles could not be read: {error}")),
+    }
+    Health { articles, revisions, problems }
+}
+
+pub fn rebuild_index(client: &mut Client) -> Result<()> {
+    let mut tx = client.transaction().map_err(storage)?;
+    tx.batch_execute("DELETE FROM article_terms; DELETE FROM article_facets;").map_err(storage)?;
+    let rows = tx.query(&format!("SELECT {ARTICLE_COLUMNS} FROM articles a ORDER BY a.id"), &[]).map_err(storage)?;
+    for row in rows {
+        let article = article_from_row(&row)?;
+        for (kind, value) in search::facets(article.status, &article.content) {
+            tx.execute(
+                "INSERT INTO article_facets (kind, value, updated_at, article_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                &[&kind, &value, &micros(article.updated_at), &article.id.0],
+            )
+            .map_err(storage)?;
+        }
+        index_text(&mut tx, article.id, &article.content)?;
+    }
+    tx.commit().map_err(storage)
+}
