@@ -8,6 +8,7 @@ pub mod export;
 pub mod frontmatter;
 pub mod import;
 pub mod library;
+mod library_copy;
 pub mod newsroom;
 pub mod render;
 pub mod revision;
@@ -19,3 +20,4 @@ pub mod workflow;
 
 pub use error::{Error, Result};
 pub use library::{Change, Library};
+pub use library_copy::Copied;

@@ -16,7 +16,7 @@ use crate::workflow::{self, Action, Status};
 use crate::{Error, Result};
 
 pub struct Library {
-    store: Box<dyn Store>,
+    pub(crate) store: Box<dyn Store>,
     clock: Clock,
 }
 

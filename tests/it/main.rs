@@ -12,6 +12,7 @@ mod crash_safety;
 mod export;
 mod hostile;
 mod import;
+mod library_copy;
 mod never_panics;
 mod photos;
 mod revisions;

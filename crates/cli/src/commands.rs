@@ -27,6 +27,9 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     let json = cli.json;
     let initialising = matches!(cli.command, Command::Init(_));
+    if let Command::CopyLibrary { from, to } = &cli.command {
+        return copy_library(from, to, clock, json);
+    }
     let mut library = match open_library(&location, clock.clone()) {
         Err(copydesk::Error::NoLibrary { .. }) if initialising => init_library(&location, clock)?,
         Err(error @ copydesk::Error::NoLibrary { .. }) => {
@@ -196,6 +199,8 @@ pub fn run(cli: Cli) -> Result<()> {
             bar.finish_and_clear();
             print::filled(&filled, started.elapsed(), json);
         }
+        // Handled above: it opens two libraries of its own.
+        Command::CopyLibrary { .. } => {}
         Command::Backup { path } => {
             // A backup copies the file itself; a server database is backed up by its own tools.
             let Location::File(file) = &location else {
@@ -395,5 +400,17 @@ fn run_editor(file: &Path) -> Result<()> {
     if !status.success() {
         bail!("the editor {editor:?} exited with {status}; nothing was saved");
     }
+    Ok(())
+}
+
+/// Copies a whole library into a new one: the target is made here, so it must not exist yet
+/// (a file) or be empty (a database).
+fn copy_library(from: &Location, to: &Location, clock: Clock, json: bool) -> Result<()> {
+    let source = open_library(from, clock.clone()).with_context(|| format!("cannot open the library to copy, {from}"))?;
+    let mut target = init_library(to, clock).with_context(|| format!("cannot make the new library at {to}"))?;
+    let started = std::time::Instant::now();
+    let total = source.count(&Filter::default())? as usize;
+    let copied = print::with_progress(total, json, |progress| source.copy_into(&mut target, progress))?;
+    print::copied(&copied, to, started.elapsed(), json);
     Ok(())
 }

@@ -112,6 +112,16 @@ pub enum Command {
     },
     /// Copy the library to a new file while it stays in use
     Backup { path: PathBuf },
+    /// Move a whole library (settings, people, every revision, photos) into a new, empty one:
+    /// a file into a newsroom's database, or back
+    CopyLibrary {
+        /// The library to copy: a file path or a postgres:// URL
+        #[arg(long, value_name = "PATH|URL")]
+        from: copydesk::store::Location,
+        /// The new library: a file that does not exist yet, or an empty database
+        #[arg(long, value_name = "PATH|URL")]
+        to: copydesk::store::Location,
+    },
     /// Fill a library with a synthetic Korean news archive, for benchmarks
     BenchArchive {
         #[arg(long, default_value_t = 10_000)]
@@ -191,6 +201,7 @@ impl Command {
             | Command::Export(_)
             | Command::Check { .. }
             | Command::Backup { .. }
+            | Command::CopyLibrary { .. }
             | Command::BenchArchive { .. } => false,
         }
     }

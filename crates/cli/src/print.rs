@@ -271,6 +271,20 @@ pub fn progress(total: u64, unit: &str) -> indicatif::ProgressBar {
     bar
 }
 
+pub fn copied(copied: &copydesk::Copied, to: &Location, elapsed: std::time::Duration, json: bool) {
+    if json {
+        return emit(&json!({ "copied": copied, "to": to.to_string(), "seconds": elapsed.as_secs_f64() }));
+    }
+    say!(
+        "copied {} people, {} articles with {} revisions and {} photos to {to} in {:.1} s; every revision reads back identical",
+        copied.people,
+        copied.articles,
+        copied.revisions,
+        copied.photos,
+        elapsed.as_secs_f64()
+    );
+}
+
 pub fn filled(filled: &copydesk::synthetic::Filled, elapsed: std::time::Duration, json: bool) {
     let per_second = filled.articles as f64 / elapsed.as_secs_f64().max(0.001);
     if json {

@@ -60,3 +60,32 @@ fn every_command_works_on_a_library_in_postgresql() {
     let backup = copydesk(&url, &["backup", out.path().join("copy.sqlite3").to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&backup.stderr).contains("database's own tools"));
 }
+
+#[test]
+fn a_reporters_library_file_moves_to_the_newsroom_database_with_every_revision() {
+    let cli = crate::commands::Cli::new();
+    cli.ok(&["--user", "desk@newspim.com", "import", common::SEED_ARTICLE]);
+    for note in ["참석자 수 정정", "직함 정정"] {
+        cli.ok(&["--user", "desk@newspim.com", "correct", "1", "--note", note]);
+    }
+    let file = cli.library.to_str().unwrap().to_string();
+    let url = throwaway_postgres::fresh_database();
+    let moved = ok(&file, &["copy-library", "--from", &file, "--to", &url]);
+    assert!(moved.contains("copied 3 people, 1 articles with 3 revisions and 2 photos"), "{moved}");
+
+    let json =
+        |library: &str, args: &[&str]| -> serde_json::Value { serde_json::from_str(&ok(library, &[&["--json"], args].concat())).unwrap() };
+    assert_eq!(json(&url, &["user", "list"]), json(&file, &["user", "list"]));
+    assert_eq!(json(&url, &["history", "1"]), json(&file, &["history", "1"]));
+    for revision in ["1", "2", "3"] {
+        assert_eq!(
+            json(&url, &["show", "1", "--revision", revision]),
+            json(&file, &["show", "1", "--revision", revision]),
+            "revision {revision}"
+        );
+    }
+
+    let again = copydesk(&file, &["copy-library", "--from", &file, "--to", &url]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a library"), "{}", String::from_utf8_lossy(&again.stderr));
+}
