@@ -5,10 +5,12 @@
 //!     COPYDESK_BENCH_ARTICLES=1000000 COPYDESK_BENCH_LIBRARY=/big/archive.sqlite3 cargo bench --bench library
 //!
 //! Under `cargo test` it runs on 10,000 articles and fails if search misses a word.
-//! A library named by COPYDESK_BENCH_LIBRARY is reused when it already holds the articles.
-//! COPYDESK_BENCH_REBUILD=0 skips timing the search index rebuild.
+//! A library named by COPYDESK_BENCH_LIBRARY (a file or a postgres:// URL) is reused when it
+//! already holds the articles. COPYDESK_BENCH_STORE=postgres runs on a fresh database of a
+//! throwaway PostgreSQL server instead of a file. COPYDESK_BENCH_REBUILD=0 skips timing the
+//! search index rebuild.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use copydesk::Library;
@@ -18,19 +20,23 @@ use copydesk::search::Filter;
 use copydesk::store::{Budget, Location};
 use copydesk::synthetic::{self, Dice};
 use copydesk::workflow::Status;
+use copydesk_store_postgres::{init_library, open_library};
 
 fn main() {
     let benchmarking = std::env::args().any(|arg| arg == "--bench");
     let articles: u64 =
         std::env::var("COPYDESK_BENCH_ARTICLES").ok().and_then(|n| n.parse().ok()).unwrap_or(if benchmarking { 100_000 } else { 10_000 });
     let folder = tempfile::tempdir().expect("temporary folder");
-    let path = std::env::var_os("COPYDESK_BENCH_LIBRARY").map(PathBuf::from).unwrap_or_else(|| folder.path().join("archive.sqlite3"));
-    let location = Location::File(path.clone());
+    let location = match (std::env::var("COPYDESK_BENCH_LIBRARY"), std::env::var("COPYDESK_BENCH_STORE").as_deref()) {
+        (Ok(named), _) => Location::parse(&named).expect("COPYDESK_BENCH_LIBRARY is a path or a postgres:// URL"),
+        (Err(_), Ok("postgres")) => Location::Postgres(throwaway_postgres::fresh_database()),
+        _ => Location::File(folder.path().join("archive.sqlite3")),
+    };
     let iterations = if benchmarking { 200 } else { 20 };
 
-    println!("# Copydesk library benchmark: {articles} articles in {}", path.display());
-    let mut library = match Library::open(&location, Clock::System) {
-        Err(copydesk::Error::NoLibrary { .. }) => Library::init(&location, Clock::System),
+    println!("# Copydesk library benchmark: {articles} articles in {location}");
+    let mut library = match open_library(&location, Clock::System) {
+        Err(copydesk::Error::NoLibrary { .. }) => init_library(&location, Clock::System),
         opened => opened,
     }
     .expect("library opens");
@@ -52,12 +58,12 @@ fn main() {
 
     // Open the library and show the first page of the list, as the app does at start.
     let open_to_list = measure(iterations.min(50), || {
-        let library = Library::open(&location, Clock::System).expect("opens");
+        let library = open_library(&location, Clock::System).expect("opens");
         assert_eq!(library.list(&Filter::default()).expect("lists").len(), 50);
     });
     report("open library + list newest 50", &open_to_list);
 
-    let mut library = Library::open(&location, Clock::System).expect("library opens");
+    let mut library = open_library(&location, Clock::System).expect("library opens");
     let newest = library.list(&Filter { limit: Some(1), ..Filter::default() }).expect("list")[0].clone();
     let byline = newest.bylines[0].clone();
     let week_ago = newest.updated_at - jiff::SignedDuration::from_hours(24 * 7);
@@ -156,11 +162,11 @@ fn main() {
     bytes.sort_unstable();
     println!("bytes per revision for a one-sentence edit: median {} B, max {} B", bytes[bytes.len() / 2], bytes[bytes.len() - 1]);
 
-    let on_disk = file_size(&path);
-    let raw = raw_text_bytes(&path);
+    let on_disk = stored_size(&location);
+    let raw = raw_text_bytes(&library);
     println!("library on disk: {} MB for {} MB of raw text ({:.2}x)", on_disk / 1_000_000, raw / 1_000_000, on_disk as f64 / raw as f64);
 
-    let recall = recall(&library, &path, if benchmarking { 40 } else { 20 });
+    let recall = recall(&library, if benchmarking { 40 } else { 20 });
     println!(
         "search recall against a brute-force scan of {} articles: {:.2}% over {} queries ({} hits without the piece)",
         recall.sampled,
@@ -208,41 +214,40 @@ fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
-fn file_size(path: &Path) -> u64 {
-    let wal = PathBuf::from(format!("{}-wal", path.display()));
-    [path.to_path_buf(), wal].iter().filter_map(|file| std::fs::metadata(file).ok()).map(|meta| meta.len()).sum()
+/// Bytes the library takes: the file and its log, or the database on its server.
+fn stored_size(location: &Location) -> u64 {
+    match location {
+        Location::File(path) => {
+            let wal = PathBuf::from(format!("{}-wal", path.display()));
+            [path.to_path_buf(), wal].iter().filter_map(|file| std::fs::metadata(file).ok()).map(|meta| meta.len()).sum()
+        }
+        Location::Postgres(url) => {
+            let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connects");
+            client.query_one("SELECT pg_database_size(current_database())", &[]).expect("sizes").get::<_, i64>(0) as u64
+        }
+    }
 }
 
-/// Searchable text of articles read straight from the file (every article, or a sample of
-/// them when `sample` is smaller than the library): the ground truth for recall.
-fn texts(path: &Path, sample: usize) -> Vec<(i64, String)> {
-    let connection = rusqlite::Connection::open(path).expect("opens");
-    let articles: i64 = connection.query_row("SELECT max(id) FROM articles", [], |row| row.get(0)).expect("counts");
-    let every = (articles as usize / sample.max(1)).max(1);
-    let mut statement = connection.prepare("SELECT id, content FROM articles WHERE id % ? = 0").expect("prepares");
-    statement
-        .query_map([every as i64], |row| {
-            let content: copydesk::article::Content = serde_json::from_str(&row.get::<_, String>(1)?).expect("content");
+/// Searchable text of articles (every article, or an evenly spread sample of them when
+/// `sample` is smaller than the library), read through the library: the ground truth for recall.
+fn texts(library: &Library, sample: usize) -> Vec<(i64, String)> {
+    let articles = library.count(&Filter::default()).expect("counts") as i64;
+    let every = (articles as usize / sample.max(1)).max(1) as i64;
+    (1..=articles)
+        .filter(|id| id % every == 0)
+        .map(|id| {
+            let content = library.article(ArticleId(id)).expect("article").content;
             let mut text = vec![content.headline.clone(), content.subheadlines.join("\n"), content.body.clone(), content.tags.join("\n")];
             text.extend(content.bylines.iter().map(|byline| format!("{} {}", byline.name, byline.email)));
             text.extend(content.photos.iter().map(|photo| format!("{} {} {}", photo.caption, photo.alt, photo.credit)));
-            Ok((row.get(0)?, text.join("\n").to_lowercase()))
+            (id, text.join("\n").to_lowercase())
         })
-        .expect("queries")
-        .collect::<Result<_, _>>()
-        .expect("reads")
+        .collect()
 }
 
-fn raw_text_bytes(path: &Path) -> u64 {
-    let connection = rusqlite::Connection::open(path).expect("opens");
-    let mut statement = connection.prepare("SELECT content FROM articles").expect("prepares");
-    let mut rows = statement.query([]).expect("queries");
-    let mut bytes = 0;
-    while let Some(row) = rows.next().expect("reads") {
-        let content: copydesk::article::Content = serde_json::from_str(&row.get::<_, String>(0).expect("text")).expect("content");
-        bytes += synthetic::text_bytes(&content) as u64;
-    }
-    bytes
+fn raw_text_bytes(library: &Library) -> u64 {
+    let articles = library.count(&Filter::default()).expect("counts") as i64;
+    (1..=articles).map(|id| synthetic::text_bytes(&library.article(ArticleId(id)).expect("article").content) as u64).sum()
 }
 
 struct Recall {
@@ -254,8 +259,8 @@ struct Recall {
 
 /// Picks 2- to 4-syllable pieces of sampled articles' text, asks search for each, and checks
 /// that every sampled article whose text contains the piece is among the hits.
-fn recall(library: &Library, path: &Path, queries: usize) -> Recall {
-    let texts = texts(path, 20_000);
+fn recall(library: &Library, queries: usize) -> Recall {
+    let texts = texts(library, 20_000);
     let mut dice = Dice::new(7);
     let (mut wanted, mut found, mut false_hits, mut asked) = (0usize, 0usize, 0usize, 0usize);
     while asked < queries {
