@@ -55,6 +55,9 @@ pub struct ImportOptions {
     pub max_photo_bytes: u64,
 }
 
+/// An article file is text: a long feature is a few hundred kilobytes.
+const MAX_ARTICLE_BYTES: u64 = 10 * MB;
+
 impl ImportOptions {
     pub const DEFAULT_MAX_PHOTO_MB: u64 = 50;
 
@@ -79,7 +82,18 @@ pub fn read_file(path: &Path, newsroom: &Newsroom) -> Result<ImportedArticle, Ve
 /// [`read_file`] with photo limits other than the defaults.
 pub fn read_file_with(path: &Path, newsroom: &Newsroom, options: &ImportOptions) -> Result<ImportedArticle, Vec<ImportProblem>> {
     let problem = |line: Option<usize>, message: String| vec![ImportProblem { file: path.to_path_buf(), line, message }];
-    let bytes = std::fs::read(path).map_err(|error| problem(None, format!("cannot be read: {error}")))?;
+    let bytes = read_regular_file(path, MAX_ARTICLE_BYTES).map_err(|refusal| match refusal {
+        FileRefusal::Unreadable(error) => problem(None, format!("cannot be read: {error}")),
+        FileRefusal::NotRegular(kind) => problem(None, format!("is not a regular file ({kind}): name an article file (.md)")),
+        FileRefusal::TooBig(size) => problem(
+            None,
+            format!(
+                "is {:.1} MB, over the {} MB an article file may be: is it an article? Split it or take the photos out of it",
+                size as f64 / MB as f64,
+                MAX_ARTICLE_BYTES / MB
+            ),
+        ),
+    })?;
     let text = String::from_utf8(bytes).map_err(|error| {
         let valid = error.utf8_error().valid_up_to();
         let line = error.as_bytes()[..valid].iter().filter(|byte| **byte == b'\n').count() + 1;
@@ -109,7 +123,6 @@ pub type ReadPhoto<'a> = dyn FnMut(&str) -> Result<Vec<u8>, PhotoError> + 'a;
 /// included) outside `folder`, nothing but a regular file (a device such as /dev/zero never
 /// ends, a FIFO blocks), and nothing over `max_bytes`, checked before reading and while reading.
 pub fn read_photo_in(folder: &Path, name: &str, max_bytes: u64) -> Result<Vec<u8>, PhotoError> {
-    use std::io::Read;
     let joined = folder.join(name);
     let unreadable = |path: &Path| {
         let path = path.to_path_buf();
@@ -125,38 +138,50 @@ pub fn read_photo_in(folder: &Path, name: &str, max_bytes: u64) -> Result<Vec<u8
             root.display()
         )));
     }
-    let acceptable = |metadata: &std::fs::Metadata| -> Result<(), PhotoError> {
+    read_regular_file(&real, max_bytes).map_err(|refusal| match refusal {
+        FileRefusal::Unreadable(error) => PhotoError::Unreadable { path: real.clone(), error },
+        FileRefusal::NotRegular(kind) => PhotoError::Refused(format!("is not a regular file ({kind}): name a JPEG, PNG, GIF or WebP file")),
+        FileRefusal::TooBig(size) => PhotoError::Refused(format!(
+            "is {:.1} MB, over the {} MB limit: save it smaller (a lower resolution or quality), or raise the limit with --max-photo-mb",
+            size as f64 / MB as f64,
+            max_bytes / MB
+        )),
+    })
+}
+
+/// Why a file named by a person was not read.
+enum FileRefusal {
+    Unreadable(std::io::Error),
+    /// A device, a pipe, a folder: what it is instead.
+    NotRegular(&'static str),
+    /// Its size in bytes, over the limit.
+    TooBig(u64),
+}
+
+/// The bytes of the regular file at `path`, at most `max_bytes` of them. Devices and pipes are
+/// refused before they are opened (opening a FIFO waits for a writer that may never come), and
+/// a file that grows while it is read is never read past the limit.
+fn read_regular_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, FileRefusal> {
+    use std::io::Read;
+    let acceptable = |metadata: &std::fs::Metadata| -> Result<(), FileRefusal> {
         if !metadata.is_file() {
-            return Err(PhotoError::Refused(format!(
-                "is not a regular file ({}): name a JPEG, PNG, GIF or WebP file",
-                kind_of(&metadata.file_type())
-            )));
+            return Err(FileRefusal::NotRegular(kind_of(&metadata.file_type())));
         }
         if metadata.len() > max_bytes {
-            return Err(too_big(metadata.len(), max_bytes));
+            return Err(FileRefusal::TooBig(metadata.len()));
         }
         Ok(())
     };
-    // Checked before opening: opening a FIFO waits for a writer that may never come.
-    acceptable(&std::fs::metadata(&real).map_err(unreadable(&real))?)?;
-    let file = std::fs::File::open(&real).map_err(unreadable(&real))?;
-    let metadata = file.metadata().map_err(unreadable(&real))?;
+    acceptable(&std::fs::metadata(path).map_err(FileRefusal::Unreadable)?)?;
+    let file = std::fs::File::open(path).map_err(FileRefusal::Unreadable)?;
+    let metadata = file.metadata().map_err(FileRefusal::Unreadable)?;
     acceptable(&metadata)?;
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
-    // The file may grow after the check; never read more than the limit allows.
-    file.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(unreadable(&real))?;
+    file.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(FileRefusal::Unreadable)?;
     if bytes.len() as u64 > max_bytes {
-        return Err(too_big(bytes.len() as u64, max_bytes));
+        return Err(FileRefusal::TooBig(bytes.len() as u64));
     }
     Ok(bytes)
-}
-
-fn too_big(size: u64, max_bytes: u64) -> PhotoError {
-    PhotoError::Refused(format!(
-        "is {:.1} MB, over the {} MB limit: save it smaller (a lower resolution or quality), or raise the limit with --max-photo-mb",
-        size as f64 / MB as f64,
-        max_bytes / MB
-    ))
 }
 
 fn kind_of(file_type: &std::fs::FileType) -> &'static str {

@@ -165,3 +165,21 @@ fn brackets_inside_quotes_and_ordinary_nesting_are_fine() {
     let problems = read_file(&path, &Newsroom::default()).err().unwrap_or_default();
     assert!(problems.iter().all(|problem| !problem.message.contains("nested")), "{problems:#?}");
 }
+
+#[test]
+fn an_article_file_is_a_regular_file_of_sensible_size() {
+    let folder = tempfile::tempdir().unwrap();
+    let newsroom = copydesk::newsroom::Newsroom::default();
+    let huge = folder.path().join("huge.md");
+    std::fs::write(&huge, format!("---\nheadline: 큰 파일\n---\n{}", "가".repeat(4_000_000))).unwrap();
+    let problems = copydesk::import::read_file(&huge, &newsroom).unwrap_err();
+    assert!(problems[0].message.contains("over the 10 MB an article file may be"), "{problems:?}");
+
+    // A pipe is refused before it is opened: opening it would wait for a writer forever.
+    let fifo = folder.path().join("pipe.md");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || sender.send(copydesk::import::read_file(&fifo, &newsroom).map(|_| ()).unwrap_err()));
+    let problems = receiver.recv_timeout(std::time::Duration::from_secs(10)).expect("refused at once, not waiting on the pipe");
+    assert!(problems[0].message.contains("is not a regular file (it is a pipe (FIFO))"), "{problems:?}");
+}
