@@ -17,5 +17,5 @@ pub mod synthetic;
 pub mod user;
 pub mod workflow;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Result};
 pub use library::{Change, Library};

@@ -86,9 +86,7 @@ impl Library {
             return Ok(());
         }
         if self.store.users()?.iter().any(|user| user.role == Role::Admin) {
-            return Err(Error::Forbidden(
-                "only an admin manages people and settings of this library; sign in as an admin (--user on the command line)".into(),
-            ));
+            return Err(Error::Forbidden("only an admin manages people and settings of this library; act as an admin".into()));
         }
         Ok(())
     }
@@ -407,9 +405,11 @@ impl Library {
         self.store.search(query, filter)
     }
 
-    /// What `actor` may do to `article` now, each refusal with its reason.
-    pub fn available_actions(&self, actor: &User, article: &Article) -> Vec<(Action, Result<(), workflow::Refusal>)> {
-        workflow::available(actor, article, self.now())
+    /// What `actor` may do to `article` carrying `content` (the stored content, or the text
+    /// being edited) by the library's clock now: each action with its note, whether it would
+    /// schedule, and its refusal.
+    pub fn available_actions(&self, actor: &User, article: &Article, content: &Content) -> Vec<workflow::ActionState> {
+        workflow::available(actor, article, content, self.now())
     }
 
     // Maintenance
