@@ -247,8 +247,11 @@ describe('a reporter and an editor in the Copydesk window', function () {
 
   it('exports the published page as HTML and the working copy as Markdown', async () => {
     await app.$('tab-export').click();
+    // Without a folder chosen in the dialog, the export goes beside the library; the page only
+    // shows the path, it cannot name one.
     const folder = path.join(work, 'export');
-    await typeInto('export-path', folder);
+    assert.equal(await app.$('export-path').getValue(), folder);
+    assert.equal(await app.$('export-path').getAttribute('readonly'), 'true');
     assert.equal(await app.$('export-preview').isSelected(), false, 'a published article exports for readers');
     await app.$('export-run').click();
     await app.$('export-done').waitForDisplayed();

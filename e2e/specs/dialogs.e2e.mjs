@@ -93,6 +93,36 @@ describe('native file dialogs in the Copydesk window', function () {
     assert.equal(config().library, library);
   });
 
+  it('acts on no path the page names itself, and calls only the app\'s own commands', async () => {
+    const evil = path.join(work, 'evil.sqlite3');
+    const outcomes = await app.browser.executeAsync(async (evil, done) => {
+      const invoke = window.__TAURI_INTERNALS__.invoke;
+      const tries = [
+        ['open_library', { path: evil }],
+        ['open_library', { token: evil }],
+        ['add_photo_file', { path: '/etc/hostname' }],
+        ['add_photo_file', { token: '0'.repeat(32) }],
+        ['open_path', { path: '/etc/hostname' }],
+        ['open_path', { token: '/etc/hostname' }],
+        ['plugin:dialog|open', { options: {} }],
+        ['plugin:opener|open_path', { path: '/etc/hostname' }],
+      ];
+      const out = [];
+      for (const [command, args] of tries) {
+        try {
+          await invoke(command, args);
+          out.push(`${command}: allowed`);
+        } catch (error) {
+          out.push(`${command}: ${typeof error === 'string' ? error : (error?.code ?? JSON.stringify(error))}`);
+        }
+      }
+      done(out);
+    }, evil);
+    assert.deepEqual(outcomes.filter((outcome) => outcome.endsWith(': allowed')), [], JSON.stringify(outcomes));
+    assert.ok(!fs.existsSync(evil), 'the page created a library where it wanted');
+    assert.equal(config().library, library);
+  });
+
   it('met no errors in the window', async () => {
     const errors = await app.browser.execute(() => window.__copydeskErrors ?? ['the error hook is missing']);
     assert.deepEqual(errors, []);

@@ -4,6 +4,7 @@
 mod commands;
 mod desk;
 pub mod dto;
+mod grants;
 mod people;
 mod photos;
 mod preview;
@@ -12,6 +13,8 @@ mod webview;
 
 #[cfg(test)]
 mod bindings;
+#[cfg(test)]
+mod capabilities;
 
 use std::time::Duration;
 
@@ -61,6 +64,7 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(state)
+        .manage(grants::Grants::default())
         .register_uri_scheme_protocol("photo", photos::serve)
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
@@ -95,6 +99,7 @@ pub fn run() {
             commands::search,
             commands::sections,
             commands::article,
+            commands::actions,
             commands::create,
             commands::save,
             commands::autosave,
@@ -116,6 +121,9 @@ pub fn run() {
             commands::to_local,
             commands::export,
             commands::open_path,
+            commands::pick_library,
+            commands::pick_export_folder,
+            commands::pick_photos,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|error| {
