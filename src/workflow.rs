@@ -46,6 +46,20 @@ impl Status {
     }
 }
 
+impl Status {
+    /// The status as the newsroom says it, on the exported page and in the app alike: a killed
+    /// article is 출고 취소 (withdrawn), never 삭제, since nothing is ever deleted.
+    pub fn label_ko(self) -> &'static str {
+        match self {
+            Status::Draft => "작성 중",
+            Status::Submitted => "송고",
+            Status::Scheduled => "예약",
+            Status::Published => "출고",
+            Status::Killed => "출고 취소",
+        }
+    }
+}
+
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

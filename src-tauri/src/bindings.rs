@@ -97,3 +97,20 @@ fn committed_bindings_match_the_rust_types() {
         "ui/src/lib/bindings differs from the Rust types in {differ:?}; run `BINDINGS=overwrite cargo test -p copydesk-app bindings` and commit"
     );
 }
+
+/// The app says a status the way the exported page does (one vocabulary: a killed article is
+/// 출고 취소 in the list, the history and on the button, never 삭제; nothing is deleted).
+#[test]
+fn the_apps_status_words_are_the_cores() {
+    let ko: serde_json::Value = serde_json::from_str(include_str!("../../ui/src/messages/ko.json")).unwrap_or_default();
+    let en: serde_json::Value = serde_json::from_str(include_str!("../../ui/src/messages/en.json")).unwrap_or_default();
+    for status in Status::ALL {
+        assert_eq!(ko[format!("status.{status}")].as_str(), Some(status.label_ko()), "status.{status}");
+    }
+    assert_eq!(ko["kind.killed"].as_str(), Some(Status::Killed.label_ko()));
+    assert_eq!(ko["workflow.kill"].as_str(), Some(Status::Killed.label_ko()));
+    for key in ["status.killed", "kind.killed", "workflow.kill"] {
+        let word = en[key].as_str().unwrap_or_default().to_lowercase();
+        assert!(word.starts_with("withdr"), "{key} in English is {word:?}, not the withdrawal the Korean says");
+    }
+}

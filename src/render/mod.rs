@@ -206,13 +206,7 @@ pub fn page_view(input: &PageInput<'_>, resolve: &dyn Resolve) -> PageView {
 const FONT_SIZES: [&str; 5] = ["더 작게", "작게", "보통", "크게", "더 크게"];
 
 fn status_label(status: Status) -> &'static str {
-    match status {
-        Status::Draft => "작성 중",
-        Status::Submitted => "송고",
-        Status::Scheduled => "예약",
-        Status::Published => "출고",
-        Status::Killed => "출고 취소",
-    }
+    status.label_ko()
 }
 
 fn og_locale(language: &str) -> String {
