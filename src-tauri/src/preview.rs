@@ -57,6 +57,19 @@ mod tests {
         assert!(!preview.html.contains("onerror"));
     }
 
+    /// A published article being revised is not "unpublished": the banner says it is the
+    /// not yet published revision of a published article.
+    #[test]
+    fn the_preview_of_a_published_article_says_it_is_a_revision_of_it() {
+        let content = Content { headline: "제목".into(), body: "고친 본문.".into(), ..Content::default() };
+        let published = Article { status: Status::Published, ..article(&content) };
+        let html = preview(&published, &content, &Newsroom::default(), &Resources::default()).unwrap().html;
+        assert!(html.contains("출고된 기사의 아직 출고되지 않은 수정본"), "{html}");
+        assert!(!html.contains("발행되지 않은 기사입니다"));
+        let draft = preview(&article(&content), &content, &Newsroom::default(), &Resources::default()).unwrap().html;
+        assert!(draft.contains("발행되지 않은 기사입니다 (상태: 작성 중)"));
+    }
+
     /// The seed story's body grown past 5 KB: the median of 50 renders must stay under 10 ms
     /// (the budget), in the test profile. Prints the figure for BENCHMARKS-app.md
     /// (`cargo test -p copydesk-app preview_5kb -- --nocapture`).
