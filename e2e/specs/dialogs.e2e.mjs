@@ -30,10 +30,11 @@ async function openSeed() {
 describe('native file dialogs in the Copydesk window', function () {
   before(() => {
     cli(['--library', library, 'init', '--outlet', '뉴스핌', '--time-zone', 'Asia/Seoul']);
-    cli(['--library', library, 'user', 'add', '--name', '김기랑', '--title', '기자', '--email', 'rang@newspim.com', '--role', 'editor']);
-    cli(['--library', library, '--user', 'rang@newspim.com', 'import', path.join(ROOT, 'tests/fixtures/seed-article/article.md')]);
+    cli(['--library', library, 'user', 'add', '--name', '김기랑', '--title', '기자', '--email', 'rang@newspim.com', '--role', 'reporter']);
+    cli(['--library', library, 'user', 'add', '--name', '박데스크', '--title', '데스크', '--email', 'desk@newspim.com', '--role', 'editor']);
+    cli(['--library', library, '--user', 'desk@newspim.com', 'import', path.join(ROOT, 'tests/fixtures/seed-article/article.md')]);
     fs.mkdirSync(path.join(home, '.config/copydesk'), { recursive: true });
-    fs.writeFileSync(path.join(home, '.config/copydesk/config.json'), JSON.stringify({ email: 'rang@newspim.com' }));
+    fs.writeFileSync(path.join(home, '.config/copydesk/config.json'), JSON.stringify({ email: 'desk@newspim.com' }));
   });
 
   afterEach(async function () {
