@@ -7,7 +7,6 @@ use copydesk::ErrorCode;
 use copydesk::article::{Article, ArticleId, Content, Photo};
 use copydesk::export::{ExportOptions, Format};
 use copydesk::newsroom::Newsroom;
-use copydesk::render::{Related, Resources};
 use copydesk::revision::{FieldChange, Revision, RevisionNo};
 use copydesk::search::{Filter, SearchResults};
 use copydesk::user::{NewUser, User};
@@ -261,20 +260,7 @@ fn store_photo(desk: &mut crate::Desk, file: &str, bytes: Vec<u8>) -> Reply<Phot
 /// The page as the export would render it, from the text being edited.
 #[tauri::command]
 pub async fn preview(state: State<'_, AppState>, id: ArticleId, content: Content) -> Reply<Preview> {
-    let (article, newsroom, resources) = state.with(|desk| {
-        let library = desk.library()?;
-        let mut resources = Resources::default();
-        for photo in &content.photos {
-            resources.photo_srcs.insert(photo.image.clone(), crate::photos::url(&photo.image));
-        }
-        for related in &content.related {
-            if let Ok(other) = library.article(*related) {
-                let entry = Related { id: other.id, headline: other.content.headline.clone(), first_published: other.first_published };
-                resources.related.insert(other.id, entry);
-            }
-        }
-        Ok((library.article(id)?, library.newsroom()?, resources))
-    })?;
+    let (article, newsroom, resources) = state.with(|desk| crate::preview::gather(desk.library()?, id, &content))?;
     crate::preview::preview(&article, &content, &newsroom, &resources)
 }
 

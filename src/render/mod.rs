@@ -8,6 +8,7 @@
 //! JSON-LD is escaped for its `<script>` element.
 
 pub mod markdown;
+mod related;
 pub mod view;
 
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ use crate::workflow::Status;
 use crate::{Error, Result};
 
 pub use markdown::MarkdownOptions;
+pub use related::related;
 use view::*;
 
 /// What a page is made of. `content` is rendered as given, so a preview can pass unsaved text.
