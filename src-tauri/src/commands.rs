@@ -264,25 +264,20 @@ pub async fn preview(state: State<'_, AppState>, id: ArticleId, content: Content
     crate::preview::preview(&article, &content, &newsroom, &resources)
 }
 
-/// A civil date-time typed in the newsroom's zone (`2025-02-20T15:09`) as an instant.
+/// A date and time typed in the newsroom's zone (`2025-02-20T15:09`) as an instant
+/// (`Newsroom::parse_local`, the one reader of typed times).
 #[tauri::command]
 pub async fn to_instant(state: State<'_, AppState>, local: String) -> Reply<String> {
     let newsroom = state.with(|desk| Ok(desk.library()?.newsroom()?))?;
-    let zone = newsroom.zone()?;
-    let civil: jiff::civil::DateTime = local
-        .trim()
-        .parse()
-        .map_err(|_| IpcError::new(ErrorCode::Invalid, format!("{local:?} is not a date and time such as 2025-02-20T15:09")))?;
-    let zoned = civil.to_zoned_datetime(zone).map_err(|error| IpcError::new(ErrorCode::Invalid, error.to_string()))?;
-    Ok(zoned.timestamp().to_string())
+    Ok(newsroom.parse_local(&local)?.to_string())
 }
 
-/// An instant as a civil date-time in the newsroom's zone, the form the picker shows.
+/// An instant as a date and time in the newsroom's zone, the form the picker shows.
 #[tauri::command]
 pub async fn to_local(state: State<'_, AppState>, instant: String) -> Reply<String> {
     let newsroom = state.with(|desk| Ok(desk.library()?.newsroom()?))?;
     let at: jiff::Timestamp = instant.parse().map_err(|_| IpcError::new(ErrorCode::Invalid, format!("{instant:?} is not an instant")))?;
-    Ok(at.to_zoned_datetime(newsroom.zone()?).strftime("%Y-%m-%dT%H:%M").to_string())
+    Ok(newsroom.local(at))
 }
 
 /// Exports one article in `format` (an HTML page with its photos beside it, or self-contained;
