@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "article",
     "actions",
     "create",
+    "create_draft",
     "save",
     "autosave",
     "discard_recovered",

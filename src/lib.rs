@@ -3,6 +3,7 @@
 
 pub mod article;
 pub mod clock;
+pub mod draft;
 pub mod error;
 pub mod export;
 pub mod frontmatter;
@@ -12,6 +13,7 @@ pub mod newsroom;
 pub mod render;
 pub mod revision;
 pub mod search;
+pub mod sections;
 pub mod store;
 pub mod synthetic;
 pub mod user;

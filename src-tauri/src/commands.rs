@@ -115,10 +115,10 @@ pub async fn search(state: State<'_, AppState>, query: String, filter: Filter) -
     state.with(|desk| Ok(desk.library()?.search(&query, &filter)?))
 }
 
-/// The section paths the newest articles use, most used first (`sections::in_use`).
+/// The section paths the newest articles use, most used first (`copydesk::sections::in_use`).
 #[tauri::command]
 pub async fn sections(state: State<'_, AppState>) -> Reply<Vec<String>> {
-    state.with(|desk| Ok(crate::sections::in_use(desk.library()?)?))
+    state.with(|desk| Ok(copydesk::sections::in_use(desk.library()?)?))
 }
 
 /// An article with what the signed-in user may do to it and any unsaved text to recover.
@@ -151,6 +151,18 @@ pub async fn actions(state: State<'_, AppState>, id: ArticleId, content: Content
         let library = desk.library()?;
         let article = library.article(id)?;
         Ok(library.available_actions(&actor, &article, &content))
+    })
+}
+
+/// A new draft as every front end starts one (`copydesk::draft::new_draft`), by the signed-in
+/// profile.
+#[tauri::command]
+pub async fn create_draft(state: State<'_, AppState>) -> Reply<Article> {
+    state.with(|desk| {
+        let actor = desk.actor()?;
+        let library = desk.library()?;
+        let newsroom = library.newsroom()?;
+        Ok(library.create(&actor, copydesk::draft::new_draft(&actor, &newsroom))?)
     })
 }
 

@@ -8,7 +8,6 @@ mod grants;
 mod people;
 mod photos;
 mod preview;
-mod sections;
 mod webview;
 
 #[cfg(test)]
@@ -101,6 +100,7 @@ pub fn run() {
             commands::article,
             commands::actions,
             commands::create,
+            commands::create_draft,
             commands::save,
             commands::autosave,
             commands::discard_recovered,

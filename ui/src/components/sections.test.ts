@@ -13,17 +13,15 @@ beforeEach(() => {
   setBackend(mock);
 });
 
-it('offers the sections the library uses, most used first, and takes a new section typed as a path', async () => {
-  for (const section of [['정치'], ['경제', '경제일반'], ['경제', '경제일반'], []]) {
-    await mock.create({ ...emptyContent(), section });
-  }
+it('offers the sections the core offers, in its order, and takes a new section typed as a path', async () => {
+  mock.sectionPaths = ['정치', '경제 > 경제일반', '문화'];
   const article = await mock.create(emptyContent());
   await openArticle(article.id);
   let edits = 0;
   render(Fields, { draft: editor.draft!, onchange: () => edits++ });
   await tick();
   const offered = [...document.querySelectorAll('#sections option')].map((option) => (option as HTMLOptionElement).value);
-  expect(offered).toEqual(['경제 > 경제일반', '정치']);
+  expect(offered).toEqual(['정치', '경제 > 경제일반', '문화']);
   expect(screen.getByTestId('section').getAttribute('list')).toBe('sections');
   await fireEvent.input(screen.getByTestId('section'), { target: { value: '문화 > 공연 >' } });
   expect(editor.draft!.section).toEqual(['문화', '공연']);

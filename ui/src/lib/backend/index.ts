@@ -57,6 +57,8 @@ export interface Backend {
   /// What may be done to the article if it carried `content`, by the library's clock now.
   actions(id: ArticleId, content: Content): Promise<ActionState[]>;
   create(content: Content): Promise<Article>;
+  /// A new draft as the core starts one: the signed-in profile's byline, the outlet's dateline.
+  createDraft(): Promise<Article>;
   save(id: ArticleId, base: RevisionNo, content: Content): Promise<Article>;
   autosave(id: ArticleId, base: RevisionNo, content: Content): Promise<void>;
   discardRecovered(id: ArticleId): Promise<void>;

@@ -25,6 +25,8 @@ export interface MockBackend extends Backend {
   users: User[];
   newsroom: Newsroom;
   released: ((ids: ArticleId[]) => void)[];
+  /// What the core's section picker offers, in its order.
+  sectionPaths: string[];
   /// Whether the mock's core says publishing would schedule (and allows it).
   schedules: boolean;
   /// The actions the mock's core offers for `article`.
@@ -151,14 +153,12 @@ export function mockBackend(): MockBackend {
         .map((a) => ({ article: summary(a), snippet: [{ text: query, hit: true }] }));
       return { total: hits.length, exact: true, hits };
     },
+    // The picker's policy (which sections, in which order) is the core's; the mock answers
+    // what a test sets, so tests check what the UI does with it, not the mock's own rule.
+    sectionPaths: [],
     async sections() {
       record('sections');
-      const counts = new Map<string, number>();
-      for (const { article } of articles.values()) {
-        const path = article.content.section.join(' > ');
-        if (path) counts.set(path, (counts.get(path) ?? 0) + 1);
-      }
-      return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([path]) => path);
+      return [...mock.sectionPaths];
     },
     async article(id) {
       record('article', id);
@@ -194,6 +194,12 @@ export function mockBackend(): MockBackend {
         state('correct', 'required', 'cannot correct this article: you are reporter'),
         state('kill', 'optional', 'cannot kill this article: you are reporter'),
       ];
+    },
+    async createDraft() {
+      record('createDraft');
+      const user = mock.user;
+      const bylines = user ? [{ name: user.name, title: user.title, email: user.email }] : [];
+      return mock.create({ ...emptyContent(), dateline: { place: '', outlet: mock.newsroom.outlet }, bylines });
     },
     async create(content) {
       record('create', content);

@@ -31,6 +31,7 @@ export const tauriBackend: Backend = {
   article: (id) => call('article', { id }),
   actions: (id, content) => call('actions', { id, content }),
   create: (content) => call('create', { content }),
+  createDraft: () => call('create_draft'),
   save: (id, base, content) => call('save', { id, base, content }),
   autosave: (id, base, content) => call('autosave', { id, base, content }),
   discardRecovered: (id) => call('discard_recovered', { id }),

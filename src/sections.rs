@@ -1,21 +1,21 @@
-//! The sections the section picker offers: every section path the library uses, those of the
+//! The sections a section picker offers (the app's, through its `sections` command): every section path the library uses, those of the
 //! newest `SAMPLE` articles first, most used first (what a desk picks from most), then the rest
 //! in alphabetical order, without the levels that only lead to them (경제 beside
 //! 경제 > 경제일반). Anything else is typed as a path such as `경제 > 경제일반`.
 
 use std::collections::HashMap;
 
-use copydesk::Library;
-use copydesk::search::Filter;
+use crate::Library;
+use crate::search::Filter;
 
 /// How many of the newest articles decide the order.
 pub const SAMPLE: u32 = 2_000;
 
-pub fn in_use(library: &Library) -> copydesk::Result<Vec<String>> {
+pub fn in_use(library: &Library) -> crate::Result<Vec<String>> {
     offered(library, SAMPLE)
 }
 
-fn offered(library: &Library, sample: u32) -> copydesk::Result<Vec<String>> {
+fn offered(library: &Library, sample: u32) -> crate::Result<Vec<String>> {
     let filter = Filter { limit: Some(sample), ..Filter::default() };
     let mut counts: HashMap<String, u32> = HashMap::new();
     for summary in library.list(&filter)? {
@@ -38,15 +38,15 @@ fn offered(library: &Library, sample: u32) -> copydesk::Result<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
-    use copydesk::article::{Content, Section};
-    use copydesk::clock::Clock;
-    use copydesk::user::{NewUser, Role};
+    use crate::article::{Content, Section};
+    use crate::clock::Clock;
+    use crate::user::{NewUser, Role};
 
     use super::*;
 
     #[test]
     fn most_used_sections_first_each_once() {
-        let folder = std::env::temp_dir().join(format!("copydesk-app-sections-{}", std::process::id()));
+        let folder = std::env::temp_dir().join(format!("copydesk-sections-{}", std::process::id()));
         std::fs::create_dir_all(&folder).unwrap();
         let path = folder.join("library.sqlite3");
         let mut library = Library::open(&path, Clock::from_setting(Some("2025-02-20T09:00:00+09:00")).unwrap()).unwrap();
@@ -64,7 +64,7 @@ mod tests {
 
     #[test]
     fn sections_older_than_the_sample_come_after_it() {
-        let folder = std::env::temp_dir().join(format!("copydesk-app-old-sections-{}", std::process::id()));
+        let folder = std::env::temp_dir().join(format!("copydesk-old-sections-{}", std::process::id()));
         std::fs::create_dir_all(&folder).unwrap();
         let mut library =
             Library::open(&folder.join("library.sqlite3"), Clock::from_setting(Some("2025-02-20T09:00:00+09:00")).unwrap()).unwrap();
