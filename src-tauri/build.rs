@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "revisions",
     "revision_content",
     "compare",
+    "compare_contents",
     "restore",
     "release_due",
     "add_photo",

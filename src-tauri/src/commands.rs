@@ -227,6 +227,13 @@ pub async fn compare(state: State<'_, AppState>, id: ArticleId, from: RevisionNo
     state.with(|desk| Ok(desk.library()?.compare(id, from, to)?))
 }
 
+/// The fields that differ from `before` to `after` (`revision::compare`), for the conflict view:
+/// the library's newer revision against the text the user could not save.
+#[tauri::command]
+pub async fn compare_contents(before: Content, after: Content) -> Reply<Vec<FieldChange>> {
+    Ok(copydesk::revision::compare(&before, &after))
+}
+
 #[tauri::command]
 pub async fn restore(state: State<'_, AppState>, id: ArticleId, number: RevisionNo, base: Option<RevisionNo>) -> Reply<Article> {
     state.with(|desk| {

@@ -112,6 +112,7 @@ pub fn run() {
             commands::revisions,
             commands::revision_content,
             commands::compare,
+            commands::compare_contents,
             commands::restore,
             commands::release_due,
             commands::add_photo,

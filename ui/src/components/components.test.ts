@@ -9,6 +9,7 @@ import ArticleList from './ArticleList.svelte';
 import Setup from './Setup.svelte';
 import StatusBadge from './StatusBadge.svelte';
 import WorkflowBar from './WorkflowBar.svelte';
+import Conflict from './Conflict.svelte';
 
 let mock: MockBackend;
 
@@ -89,5 +90,21 @@ describe('components', () => {
     await fireEvent.click(screen.getByTestId('action-submit'));
     expect((screen.getByTestId('action-note') as HTMLInputElement).required).toBe(true);
     expect(mock.calls.some((c) => c.name === 'act')).toBe(false);
+  });
+
+  it('shows in a conflict the fields the core finds different, theirs against mine', async () => {
+    const article = await mock.create({ ...emptyContent(), headline: '같은 제목' });
+    await openArticle(article.id);
+    mock.fieldChanges = [{ field: 'related', before: '3', after: '3, 7', segments: [] }];
+    const mine = { ...emptyContent(), headline: '같은 제목', related: [3, 7] };
+    editor.conflict = { mine, theirs: { ...article, content: { ...mine, related: [3] } } };
+    render(Conflict);
+    await new Promise((r) => setTimeout(r, 0));
+    const call = mock.calls.find((c) => c.name === 'compareContents');
+    expect(call?.args).toEqual([{ ...mine, related: [3] }, mine]);
+    expect(screen.getByTestId('conflict-mine').textContent).toBe('3, 7');
+    expect(screen.getByTestId('conflict-theirs').textContent).toBe('3');
+    expect(screen.getAllByText('관련 기사', { selector: 'h4' })).toHaveLength(2);
+    editor.conflict = null;
   });
 });

@@ -66,6 +66,8 @@ export interface Backend {
   revisions(id: ArticleId): Promise<Revision[]>;
   revisionContent(id: ArticleId, number: RevisionNo): Promise<Content>;
   compare(id: ArticleId, from: RevisionNo, to: RevisionNo): Promise<FieldChange[]>;
+  /// The fields that differ from `before` to `after`, as the core compares revisions.
+  compareContents(before: Content, after: Content): Promise<FieldChange[]>;
   restore(id: ArticleId, number: RevisionNo, base: RevisionNo | null): Promise<Article>;
   releaseDue(): Promise<ArticleId[]>;
   addPhoto(name: string, bytes: Uint8Array): Promise<Photo>;

@@ -1,6 +1,6 @@
 // An in-memory Backend for Vitest: enough behaviour to drive stores and components (revisions,
 // stale-base conflicts, search), none of the core's rules beyond that. Tests inspect `calls`.
-import type { ActionState, Article, ArticleId, ArticleSummary, Content, Newsroom, Revision, Session, User } from '../bindings';
+import type { ActionState, Article, ArticleId, FieldChange, ArticleSummary, Content, Newsroom, Revision, Session, User } from '../bindings';
 import { type Backend, BackendError } from './index';
 
 export function emptyContent(): Content {
@@ -25,6 +25,8 @@ export interface MockBackend extends Backend {
   users: User[];
   newsroom: Newsroom;
   released: ((ids: ArticleId[]) => void)[];
+  /// What the core's comparison of two contents answers.
+  fieldChanges: FieldChange[];
   /// What the core's section picker offers, in its order.
   sectionPaths: string[];
   /// Whether the mock's core says publishing would schedule (and allows it).
@@ -246,6 +248,11 @@ export function mockBackend(): MockBackend {
     },
     async revisionContent(id, number) {
       return structuredClone(get(id).history[number - 1].content);
+    },
+    fieldChanges: [],
+    async compareContents(before, after) {
+      record('compareContents', before, after);
+      return structuredClone(mock.fieldChanges);
     },
     async compare(id, from, to) {
       record('compare', id, from, to);

@@ -39,6 +39,7 @@ export const tauriBackend: Backend = {
   revisions: (id) => call('revisions', { id }),
   revisionContent: (id, number) => call('revision_content', { id, number }),
   compare: (id, from, to) => call('compare', { id, from, to }),
+  compareContents: (before, after) => call('compare_contents', { before, after }),
   restore: (id, number, base) => call('restore', { id, number, base }),
   releaseDue: () => call('release_due'),
   addPhoto: async (name, bytes) => {
