@@ -44,7 +44,8 @@ impl Newsroom {
     }
 
     /// An instant as people type it: with an offset (`2025-02-20T15:09:00+09:00`), or a local
-    /// date and time in the newsroom's zone (`2025-02-20T15:09`, `2025-02-20 15:09`). The one
+    /// date and time in the newsroom's zone (`2025-02-20T15:09`, `2025-02-20 15:09`, or as the app
+    /// shows it, `2025. 02. 20. 15:09` or `02/20/2025, 15:09`). The one
     /// reader of typed times, for import, the CLI and the app's embargo field.
     pub fn parse_local(&self, text: &str) -> Result<Timestamp, crate::Error> {
         let text = text.trim();
@@ -53,7 +54,13 @@ impl Newsroom {
         if let Ok(at) = text.parse::<Timestamp>() {
             return Ok(at);
         }
-        let civil = text.parse::<jiff::civil::DateTime>().map_err(|_| invalid())?;
+        // Besides ISO 8601, the forms the app shows in its two languages: 2025. 02. 20. 15:09
+        // (Korean) and 02/20/2025, 15:09 (English).
+        let civil = text
+            .parse::<jiff::civil::DateTime>()
+            .or_else(|_| jiff::civil::DateTime::strptime("%Y. %m. %d. %H:%M", text))
+            .or_else(|_| jiff::civil::DateTime::strptime("%m/%d/%Y, %H:%M", text))
+            .map_err(|_| invalid())?;
         Ok(civil.to_zoned_datetime(self.zone()?).map_err(|_| invalid())?.timestamp())
     }
 
@@ -131,7 +138,14 @@ mod tests {
     fn typed_times_are_read_in_the_newsrooms_zone_and_shown_back() {
         let newsroom = Newsroom::default();
         let at: Timestamp = "2025-02-20T06:09:00Z".parse().unwrap();
-        for typed in ["2025-02-20T15:09", "2025-02-20 15:09", " 2025-02-20T15:09:00+09:00 ", "2025-02-20T06:09:00Z"] {
+        for typed in [
+            "2025-02-20T15:09",
+            "2025-02-20 15:09",
+            " 2025-02-20T15:09:00+09:00 ",
+            "2025-02-20T06:09:00Z",
+            "2025. 02. 20. 15:09",
+            "02/20/2025, 15:09",
+        ] {
             assert_eq!(newsroom.parse_local(typed).ok(), Some(at), "{typed}");
         }
         assert_eq!(newsroom.local(at), "2025-02-20T15:09");

@@ -180,9 +180,11 @@ describe('a reporter and an editor in the Copydesk window', function () {
     await suggestion.waitForDisplayed();
     await suggestion.click();
     await app.$('related-chip').waitForDisplayed();
+    // The field writes dates the Korean way whatever the system locale, and the core reads that.
+    assert.equal(await app.$('embargo').getAttribute('placeholder'), '2025. 02. 20. 15:09');
     await app.browser.execute(() => {
       const input = document.querySelector('[data-testid="embargo"]');
-      input.value = '2025-02-20T15:09';
+      input.value = '2025. 02. 20. 15:09';
       input.dispatchEvent(new Event('input', { bubbles: true }));
       input.dispatchEvent(new Event('change', { bubbles: true }));
     });

@@ -280,7 +280,9 @@ export function mockBackend(): MockBackend {
       };
     },
     async toInstant(local) {
-      return new Date(`${local}:00+09:00`).toISOString().replace('.000', '');
+      record('toInstant', local);
+      const iso = local.replace(/^(\d{4})\. (\d{2})\. (\d{2})\. /, '$1-$2-$3T');
+      return new Date(`${iso}:00+09:00`).toISOString().replace('.000', '');
     },
     async toLocal(instant) {
       return instant.slice(0, 16);
