@@ -100,7 +100,7 @@ impl Library {
             role: user.role,
         };
         if user.name.is_empty() {
-            return Err(Error::invalid("a user without a name", "give --name, as it appears in bylines"));
+            return Err(Error::invalid("a user without a name", "give the person a name, as it appears in bylines"));
         }
         if !user.email.contains('@') || user.email.contains(char::is_whitespace) {
             return Err(Error::invalid(format!("the email {:?}", user.email), "give an address such as rang@newspim.com"));

@@ -202,7 +202,7 @@ fn mistakes_get_clear_errors_not_panics() {
     let cli = Cli::new();
     assert!(cli.fails(&["--user", "nobody@newspim.com", "submit", "1"]).contains("no user with the email nobody@newspim.com"));
     assert!(cli.fails(&["submit", "1"]).contains("pass --user EMAIL or set COPYDESK_USER"));
-    assert!(cli.fails(&["show", "abc"]).contains("give the number `copydesk list` shows"));
+    assert!(cli.fails(&["show", "abc"]).contains("give an article number, as the article list shows it"));
     assert!(cli.fails(&["show", "99"]).contains("article 99 does not exist"));
     assert!(cli.fails(&["list", "--status", "done"]).contains("use draft, submitted, scheduled, published or killed"));
     assert!(cli.fails(&["list", "--published-from", "어제"]).contains("write it as 2025-02-20"));
