@@ -25,12 +25,9 @@ impl fmt::Display for ArticleId {
 impl std::str::FromStr for ArticleId {
     type Err = crate::Error;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        text.trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|id| *id > 0)
-            .map(ArticleId)
-            .ok_or_else(|| crate::Error::invalid(format!("the article id {text:?}"), "give the number `copydesk list` shows"))
+        text.trim().parse::<i64>().ok().filter(|id| *id > 0).map(ArticleId).ok_or_else(|| {
+            crate::Error::invalid(format!("the article id {text:?}"), "give an article number, as the article list shows it")
+        })
     }
 }
 

@@ -1,5 +1,7 @@
 //! Every way a library operation can fail, each variant carrying what a user needs to fix it.
-//! The app switches on [`Error::code`], never on message text.
+//! The app switches on [`Error::code`], never on message text. Messages say what was wrong in
+//! words of the newsroom, not of one front end: the CLI adds its flags as hints
+//! (`src/bin/copydesk/print.rs`), the app its buttons.
 
 use std::path::PathBuf;
 
@@ -21,7 +23,7 @@ pub enum Error {
     #[error(
         "article {article} changed since you started editing: your edit is based on revision {base}, \
          the library already has revision {current}. Nothing was overwritten; compare the two \
-         (`copydesk diff {article} {base} {current}`) and save again on top of revision {current}"
+         revisions and save again on top of revision {current}"
     )]
     Conflict { article: ArticleId, base: RevisionNo, current: RevisionNo },
 
@@ -36,17 +38,17 @@ pub enum Error {
 
     #[error(
         "article {article} is {status}, so it cannot be exported publish-ready: {rule} To look at it \
-         anyway, export it with --preview (the page is marked 미리보기 and kept out of search engines)"
+         anyway, export it as a preview (the page is marked 미리보기 and kept out of search engines)"
     )]
     NotExportable { article: ArticleId, status: crate::workflow::Status, rule: String },
 
-    #[error("{}{}: {message}; fix the template (its variables are listed in docs/export-templates.md) or leave out --template to use the house template", .file.display(), .line.map(|line| format!(" line {line}")).unwrap_or_default())]
+    #[error("{}{}: {message}; fix the template (its variables are listed in docs/export-templates.md) or use the house template", .file.display(), .line.map(|line| format!(" line {line}")).unwrap_or_default())]
     Template { file: PathBuf, line: Option<usize>, message: String },
 
-    #[error("no acting user: pass --user EMAIL or set COPYDESK_USER (see `copydesk user list`)")]
+    #[error("no acting user: say which person of the library you are")]
     NoActingUser,
 
-    #[error("no user with the email {email} in this library; add one with `copydesk user add`")]
+    #[error("no user with the email {email} in this library; an admin adds people to it")]
     UnknownUser { email: String },
 
     #[error(
@@ -73,31 +75,102 @@ pub enum Error {
     #[error("the library schema could not be brought up to date: {0}")]
     Migration(String),
 
-    #[error("the library holds data this build cannot read ({0}); run `copydesk check`")]
+    #[error("the library holds data this build cannot read ({0}); check the library and repair its index")]
     Corrupt(String),
+}
+
+/// A stable machine-readable kind of failure, for the app (exported to TypeScript, where the
+/// UI switches on it) and for `--json` error output. `NotGranted` and `Internal` are the app shell's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", ts(rename_all = "snake_case"))]
+pub enum ErrorCode {
+    Invalid,
+    NotFound,
+    Conflict,
+    Refused,
+    Forbidden,
+    Import,
+    NotExportable,
+    Template,
+    NoActingUser,
+    UnknownUser,
+    NewerLibrary,
+    Io,
+    Storage,
+    Migration,
+    Corrupt,
+    /// No library where one was looked for (and, in the app, none open).
+    NoLibrary,
+    /// The library can be read but not changed here.
+    ReadOnly,
+    /// The app was asked to act on a path it did not get from its own file dialog.
+    NotGranted,
+    /// A failure that is a bug, not something the user did.
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Invalid => "invalid",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::Refused => "refused",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::Import => "import",
+            ErrorCode::NotExportable => "not_exportable",
+            ErrorCode::Template => "template",
+            ErrorCode::NoActingUser => "no_acting_user",
+            ErrorCode::UnknownUser => "unknown_user",
+            ErrorCode::NewerLibrary => "newer_library",
+            ErrorCode::Io => "io",
+            ErrorCode::Storage => "storage",
+            ErrorCode::Migration => "migration",
+            ErrorCode::Corrupt => "corrupt",
+            ErrorCode::NoLibrary => "no_library",
+            ErrorCode::ReadOnly => "read_only",
+            ErrorCode::NotGranted => "not_granted",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+/// Lets a test or a caller compare with the wire form: `error.code() == "conflict"`.
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Error {
     /// A stable machine-readable kind, for the app and for `--json` error output.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Invalid { .. } => "invalid",
-            Error::NotFound { .. } => "not_found",
-            Error::Conflict { .. } => "conflict",
-            Error::Refused(_) => "refused",
-            Error::Forbidden(_) => "forbidden",
-            Error::Import(_) => "import",
-            Error::NotExportable { .. } => "not_exportable",
-            Error::Template { .. } => "template",
-            Error::NoActingUser => "no_acting_user",
-            Error::UnknownUser { .. } => "unknown_user",
-            Error::NewerLibrary { .. } => "newer_library",
-            Error::Io { .. } => "io",
-            Error::NoLibrary { .. } => "no_library",
-            Error::ReadOnly { .. } => "read_only",
-            Error::Storage(_) => "storage",
-            Error::Migration(_) => "migration",
-            Error::Corrupt(_) => "corrupt",
+            Error::Invalid { .. } => ErrorCode::Invalid,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::Conflict { .. } => ErrorCode::Conflict,
+            Error::Refused(_) => ErrorCode::Refused,
+            Error::Forbidden(_) => ErrorCode::Forbidden,
+            Error::Import(_) => ErrorCode::Import,
+            Error::NotExportable { .. } => ErrorCode::NotExportable,
+            Error::Template { .. } => ErrorCode::Template,
+            Error::NoActingUser => ErrorCode::NoActingUser,
+            Error::UnknownUser { .. } => ErrorCode::UnknownUser,
+            Error::NewerLibrary { .. } => ErrorCode::NewerLibrary,
+            Error::Io { .. } => ErrorCode::Io,
+            Error::NoLibrary { .. } => ErrorCode::NoLibrary,
+            Error::ReadOnly { .. } => ErrorCode::ReadOnly,
+            Error::Storage(_) => ErrorCode::Storage,
+            Error::Migration(_) => ErrorCode::Migration,
+            Error::Corrupt(_) => ErrorCode::Corrupt,
         }
     }
 

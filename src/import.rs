@@ -358,12 +358,7 @@ fn photo_line(document: &Document, file: &str) -> Option<usize> {
 
 /// An instant with an offset, or a local date and time in the newsroom's zone.
 pub fn parse_instant(text: &str, newsroom: &Newsroom) -> Option<Timestamp> {
-    let text = text.trim();
-    if let Ok(at) = text.parse::<Timestamp>() {
-        return Some(at);
-    }
-    let civil = text.parse::<jiff::civil::DateTime>().ok()?;
-    civil.to_zoned_datetime(newsroom.zone().ok()?).ok().map(|zoned| zoned.timestamp())
+    newsroom.parse_local(text).ok()
 }
 
 /// The most pixels a photo may have. A few kilobytes of PNG can claim gigapixels (a

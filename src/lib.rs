@@ -3,6 +3,7 @@
 
 pub mod article;
 pub mod clock;
+pub mod draft;
 pub mod error;
 pub mod export;
 pub mod frontmatter;
@@ -13,11 +14,12 @@ pub mod newsroom;
 pub mod render;
 pub mod revision;
 pub mod search;
+pub mod sections;
 pub mod store;
 pub mod synthetic;
 pub mod user;
 pub mod workflow;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Result};
 pub use library::{Change, Library};
 pub use library_copy::Copied;

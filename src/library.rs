@@ -98,7 +98,7 @@ impl Library {
             return Ok(ManagedBy::Admin(admin.id));
         }
         if self.store.users()?.iter().any(|user| user.role == Role::Admin) {
-            return Err(Error::Forbidden("only an admin manages people and settings of this library; sign in as an admin".into()));
+            return Err(Error::Forbidden("only an admin manages people and settings of this library; act as an admin".into()));
         }
         Ok(ManagedBy::NobodyYet)
     }
@@ -112,7 +112,7 @@ impl Library {
             role: user.role,
         };
         if user.name.is_empty() {
-            return Err(Error::invalid("a user without a name", "give --name, as it appears in bylines"));
+            return Err(Error::invalid("a user without a name", "give the person a name, as it appears in bylines"));
         }
         if !user.email.contains('@') || user.email.contains(char::is_whitespace) {
             return Err(Error::invalid(format!("the email {:?}", user.email), "give an address such as rang@newspim.com"));
@@ -421,9 +421,11 @@ impl Library {
         Ok(SearchResults { total: page.total, exact: page.total < search::COUNT_LIMIT as u64, hits })
     }
 
-    /// What `actor` may do to `article` now, each refusal with its reason.
-    pub fn available_actions(&self, actor: &User, article: &Article) -> Vec<(Action, Result<(), workflow::Refusal>)> {
-        workflow::available(actor, article, self.now())
+    /// What `actor` may do to `article` carrying `content` (the stored content, or the text
+    /// being edited) by the library's clock now: each action with its note, whether it would
+    /// schedule, and its refusal.
+    pub fn available_actions(&self, actor: &User, article: &Article, content: &Content) -> Vec<workflow::ActionState> {
+        workflow::available(actor, article, content, self.now())
     }
 
     // Maintenance

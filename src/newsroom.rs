@@ -43,6 +43,32 @@ impl Newsroom {
         at.to_zoned_datetime(self.zone_or_utc()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
     }
 
+    /// An instant as people type it: with an offset (`2025-02-20T15:09:00+09:00`), or a local
+    /// date and time in the newsroom's zone (`2025-02-20T15:09`, `2025-02-20 15:09`, or as the app
+    /// shows it, `2025. 02. 20. 15:09` or `02/20/2025, 15:09`). The one
+    /// reader of typed times, for import, the CLI and the app's embargo field.
+    pub fn parse_local(&self, text: &str) -> Result<Timestamp, crate::Error> {
+        let text = text.trim();
+        let invalid =
+            || crate::Error::invalid(format!("the date and time {text:?}"), "write it as 2025-02-20T15:09 or 2025-02-20T15:09:00+09:00");
+        if let Ok(at) = text.parse::<Timestamp>() {
+            return Ok(at);
+        }
+        // Besides ISO 8601, the forms the app shows in its two languages: 2025. 02. 20. 15:09
+        // (Korean) and 02/20/2025, 15:09 (English).
+        let civil = text
+            .parse::<jiff::civil::DateTime>()
+            .or_else(|_| jiff::civil::DateTime::strptime("%Y. %m. %d. %H:%M", text))
+            .or_else(|_| jiff::civil::DateTime::strptime("%m/%d/%Y, %H:%M", text))
+            .map_err(|_| invalid())?;
+        Ok(civil.to_zoned_datetime(self.zone()?).map_err(|_| invalid())?.timestamp())
+    }
+
+    /// `2025-02-20T15:09` in the newsroom's zone: what `parse_local` reads back.
+    pub fn local(&self, at: Timestamp) -> String {
+        at.to_zoned_datetime(self.zone_or_utc()).strftime("%Y-%m-%dT%H:%M").to_string()
+    }
+
     fn zone_or_utc(&self) -> TimeZone {
         self.zone().unwrap_or(TimeZone::UTC)
     }
@@ -106,5 +132,23 @@ mod tests {
         let mut newsroom = Newsroom::default();
         assert!(newsroom.set("time_zone", "Mars/Olympus").is_err());
         assert_eq!(newsroom.time_zone, "Asia/Seoul");
+    }
+
+    #[test]
+    fn typed_times_are_read_in_the_newsrooms_zone_and_shown_back() {
+        let newsroom = Newsroom::default();
+        let at: Timestamp = "2025-02-20T06:09:00Z".parse().unwrap();
+        for typed in [
+            "2025-02-20T15:09",
+            "2025-02-20 15:09",
+            " 2025-02-20T15:09:00+09:00 ",
+            "2025-02-20T06:09:00Z",
+            "2025. 02. 20. 15:09",
+            "02/20/2025, 15:09",
+        ] {
+            assert_eq!(newsroom.parse_local(typed).ok(), Some(at), "{typed}");
+        }
+        assert_eq!(newsroom.local(at), "2025-02-20T15:09");
+        assert_eq!(newsroom.parse_local("어제").map_err(|error| error.code()).err(), Some(crate::ErrorCode::Invalid));
     }
 }

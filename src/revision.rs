@@ -34,12 +34,9 @@ impl RevisionNo {
 impl std::str::FromStr for RevisionNo {
     type Err = crate::Error;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        text.trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|n| *n > 0)
-            .map(RevisionNo)
-            .ok_or_else(|| crate::Error::invalid(format!("the revision number {text:?}"), "give a number `copydesk history` shows"))
+        text.trim().parse::<u32>().ok().filter(|n| *n > 0).map(RevisionNo).ok_or_else(|| {
+            crate::Error::invalid(format!("the revision number {text:?}"), "give a revision number, as the article's history shows it")
+        })
     }
 }
 

@@ -46,6 +46,20 @@ impl Status {
     }
 }
 
+impl Status {
+    /// The status as the newsroom says it, on the exported page and in the app alike: a killed
+    /// article is 출고 취소 (withdrawn), never 삭제, since nothing is ever deleted.
+    pub fn label_ko(self) -> &'static str {
+        match self {
+            Status::Draft => "작성 중",
+            Status::Submitted => "송고",
+            Status::Scheduled => "예약",
+            Status::Published => "출고",
+            Status::Killed => "출고 취소",
+        }
+    }
+}
+
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -94,6 +108,47 @@ impl fmt::Display for Action {
     }
 }
 
+/// Whether an action takes a note (for the reporter, or for readers), and must have one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", ts(rename_all = "lowercase"))]
+pub enum NoteRule {
+    None,
+    Optional,
+    Required,
+}
+
+impl Action {
+    /// The note an action takes: a return tells the reporter what to fix and a correction tells
+    /// readers what changed (both required); a kill may say why.
+    pub fn note(self) -> NoteRule {
+        match self {
+            Action::Return | Action::Correct => NoteRule::Required,
+            Action::Kill => NoteRule::Optional,
+            _ => NoteRule::None,
+        }
+    }
+}
+
+/// Which kind of rule refused an action, for a front end to act on without reading the words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", ts(rename_all = "snake_case"))]
+pub enum RefusalCode {
+    /// The role or the state does not allow it.
+    NotAllowed,
+    /// The article was killed; nothing more is done to it.
+    Killed,
+    /// The story lacks a headline, byline or body.
+    Incomplete,
+    /// The action needs a note (`Action::note`) and got none.
+    NoteMissing,
+    /// The embargo does not allow it (yet).
+    Embargo,
+}
+
 /// Why an action was refused: the state, the role and the rule, in the user's terms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -102,7 +157,23 @@ pub struct Refusal {
     pub action: Action,
     pub status: Status,
     pub role: Role,
+    pub code: RefusalCode,
     pub rule: String,
+}
+
+/// An action as a front end offers it: whether the user may take it now, the note it takes,
+/// whether publishing would schedule (the embargo is still ahead by the library's clock), and
+/// the refusal when it may not be taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ActionState {
+    pub action: Action,
+    pub allowed: bool,
+    pub note: NoteRule,
+    pub schedules: bool,
+    pub refusal: Option<Refusal>,
+    /// The refusal in words, for a disabled button's explanation.
+    pub reason: Option<String>,
 }
 
 /// What an allowed action does.
@@ -134,7 +205,8 @@ pub fn decide(
     now: Timestamp,
 ) -> Result<Transition, Refusal> {
     let status = article.status;
-    let refuse = |rule: &str| Refusal { action, status, role: actor.role, rule: rule.to_string() };
+    let refuse_as = |code, rule: &str| Refusal { action, status, role: actor.role, code, rule: rule.to_string() };
+    let refuse = |rule: &str| refuse_as(RefusalCode::NotAllowed, rule);
     let has_note = note.is_some_and(|note| !note.trim().is_empty());
     // Whose article it is is what the library already holds: an edit adding its author's byline
     // must not make the draft theirs.
@@ -142,7 +214,10 @@ pub fn decide(
         article.created_by == actor.id || article.content.bylines.iter().any(|byline| byline.email.eq_ignore_ascii_case(&actor.email));
 
     if status == Status::Killed {
-        return Err(refuse("A killed article is kept as it was when it was withdrawn; nothing more can be done to it."));
+        return Err(refuse_as(
+            RefusalCode::Killed,
+            "A killed article is kept as it was when it was withdrawn; nothing more can be done to it.",
+        ));
     }
     let same = |kind| Ok(Transition { to: status, kind, publication: None });
     match action {
@@ -166,7 +241,7 @@ pub fn decide(
             if !actor.role.is_desk() && !owns {
                 return Err(refuse("Reporters submit their own drafts only."));
             }
-            ready_for_desk(content).map_err(|missing| refuse(&missing))?;
+            ready_for_desk(content).map_err(|missing| refuse_as(RefusalCode::Incomplete, &missing))?;
             Ok(Transition { to: Status::Submitted, kind: RevisionKind::Submitted, publication: None })
         }
         Action::Return => {
@@ -177,7 +252,7 @@ pub fn decide(
                 return Err(refuse("Only submitted stories are returned."));
             }
             if !has_note {
-                return Err(refuse("Returning a story needs a note telling the reporter what to fix (--note)."));
+                return Err(refuse_as(RefusalCode::NoteMissing, "Returning a story needs a note telling the reporter what to fix."));
             }
             Ok(Transition { to: Status::Draft, kind: RevisionKind::Returned, publication: None })
         }
@@ -188,10 +263,10 @@ pub fn decide(
             if !matches!(status, Status::Submitted | Status::Scheduled) {
                 return Err(refuse(match status {
                     Status::Draft => "A draft is submitted (송고) before it is published.",
-                    _ => "A published article is changed by a correction (correct --note), not published again.",
+                    _ => "A published article is changed by a correction with a note for readers, not published again.",
                 }));
             }
-            ready_for_desk(content).map_err(|missing| refuse(&missing))?;
+            ready_for_desk(content).map_err(|missing| refuse_as(RefusalCode::Incomplete, &missing))?;
             match content.embargo {
                 Some(embargo) if embargo > now => {
                     Ok(Transition { to: Status::Scheduled, kind: RevisionKind::Scheduled, publication: None })
@@ -219,8 +294,8 @@ pub fn decide(
                         last_modified: embargo,
                     }),
                 }),
-                Some(_) => Err(refuse("Its embargo has not passed yet.")),
-                None => Err(refuse("It has no embargo; publish it instead.")),
+                Some(_) => Err(refuse_as(RefusalCode::Embargo, "Its embargo has not passed yet.")),
+                None => Err(refuse_as(RefusalCode::Embargo, "It has no embargo; publish it instead.")),
             }
         }
         Action::Correct => {
@@ -231,7 +306,7 @@ pub fn decide(
                 return Err(refuse("Only published articles are corrected; before publication just edit it."));
             }
             if !has_note {
-                return Err(refuse("A correction needs a note for readers saying what changed (--note)."));
+                return Err(refuse_as(RefusalCode::NoteMissing, "A correction needs a note for readers saying what changed."));
             }
             Ok(Transition {
                 to: Status::Published,
@@ -259,6 +334,7 @@ pub fn decide_import(actor: &User, status: Status) -> Result<(), Refusal> {
         action: Action::Import,
         status,
         role: actor.role,
+        code: RefusalCode::NotAllowed,
         rule: "Reporters import drafts only; ask an editor to import published or scheduled stories.".into(),
     })
 }
@@ -275,7 +351,7 @@ pub fn publish_ready(article: &Article, now: Timestamp) -> Result<(), String> {
             Some(embargo) if embargo > now => {
                 Err(format!("it is under embargo until {embargo}; it may go on the site once the embargo has passed and it is released."))
             }
-            _ => Err("its embargo has passed but it has not been released yet; run `copydesk release-due` first.".into()),
+            _ => Err("its embargo has passed but it has not been released yet; release the articles that are due first.".into()),
         },
         Status::Killed => Err("it was withdrawn (killed); its page must come off the site, not go on it.".into()),
     }
@@ -296,14 +372,25 @@ fn ready_for_desk(content: &Content) -> Result<(), String> {
     if missing.is_empty() { Ok(()) } else { Err(format!("It still needs {}.", missing.join(", "))) }
 }
 
-/// The actions a user could take now, for the app's buttons; each refused one with its reason.
-pub fn available(actor: &User, article: &Article, now: Timestamp) -> Vec<(Action, Result<(), Refusal>)> {
+/// The actions a user could take now on `article` carrying `content` (the text being edited),
+/// for the app's buttons: each with the note it takes, whether publishing would schedule at
+/// `now`, and the refusal when it is refused. A note is assumed given: the front end asks for
+/// it before it acts.
+pub fn available(actor: &User, article: &Article, content: &Content, now: Timestamp) -> Vec<ActionState> {
     [Action::Edit, Action::Submit, Action::Return, Action::Publish, Action::Correct, Action::Kill]
         .into_iter()
         .map(|action| {
-            let note = Some("-");
-            let verdict = decide(action, actor, article, &article.content, note, now).map(|_| ());
-            (action, verdict)
+            let verdict = decide(action, actor, article, content, Some("-"), now);
+            let schedules = verdict.as_ref().is_ok_and(|transition| transition.to == Status::Scheduled);
+            let refusal = verdict.err();
+            ActionState {
+                action,
+                allowed: refusal.is_none(),
+                note: action.note(),
+                schedules,
+                reason: refusal.as_ref().map(ToString::to_string),
+                refusal,
+            }
         })
         .collect()
 }

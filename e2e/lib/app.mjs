@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { remote } from 'webdriverio';
+import { checkAccessibility } from './axe.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = process.env.COPYDESK_APP_BIN ?? path.join(ROOT, 'target/debug/copydesk-app');
@@ -160,6 +161,9 @@ export async function launch({ home, library, now, application = BIN, env: extra
         }, 100);
       });
       await browser.saveScreenshot(path.join(dir, `${name}.png`));
+      // Every screen the run shows in the docs is a screen it checks for accessibility; the
+      // screenshots of a failure are not.
+      if (dir === SHOTS) await checkAccessibility(browser, name);
     },
     async text(testid) {
       return (await browser.$(`[data-testid="${testid}"]`).getText()).trim();

@@ -180,9 +180,11 @@ describe('a reporter and an editor in the Copydesk window', function () {
     await suggestion.waitForDisplayed();
     await suggestion.click();
     await app.$('related-chip').waitForDisplayed();
+    // The field writes dates the Korean way whatever the system locale, and the core reads that.
+    assert.equal(await app.$('embargo').getAttribute('placeholder'), '2025. 02. 20. 15:09');
     await app.browser.execute(() => {
       const input = document.querySelector('[data-testid="embargo"]');
-      input.value = '2025-02-20T15:09';
+      input.value = '2025. 02. 20. 15:09';
       input.dispatchEvent(new Event('input', { bubbles: true }));
       input.dispatchEvent(new Event('change', { bubbles: true }));
     });
@@ -247,8 +249,11 @@ describe('a reporter and an editor in the Copydesk window', function () {
 
   it('exports the published page as HTML and the working copy as Markdown', async () => {
     await app.$('tab-export').click();
+    // Without a folder chosen in the dialog, the export goes beside the library; the page only
+    // shows the path, it cannot name one.
     const folder = path.join(work, 'export');
-    await typeInto('export-path', folder);
+    assert.equal(await app.$('export-path').getValue(), folder);
+    assert.equal(await app.$('export-path').getAttribute('readonly'), 'true');
     assert.equal(await app.$('export-preview').isSelected(), false, 'a published article exports for readers');
     await app.$('export-run').click();
     await app.$('export-done').waitForDisplayed();

@@ -30,10 +30,11 @@ async function openSeed() {
 describe('native file dialogs in the Copydesk window', function () {
   before(() => {
     cli(['--library', library, 'init', '--outlet', '뉴스핌', '--time-zone', 'Asia/Seoul']);
-    cli(['--library', library, 'user', 'add', '--name', '김기랑', '--title', '기자', '--email', 'rang@newspim.com', '--role', 'editor']);
-    cli(['--library', library, '--user', 'rang@newspim.com', 'import', path.join(ROOT, 'tests/fixtures/seed-article/article.md')]);
+    cli(['--library', library, 'user', 'add', '--name', '김기랑', '--title', '기자', '--email', 'rang@newspim.com', '--role', 'reporter']);
+    cli(['--library', library, 'user', 'add', '--name', '박데스크', '--title', '데스크', '--email', 'desk@newspim.com', '--role', 'editor']);
+    cli(['--library', library, '--user', 'desk@newspim.com', 'import', path.join(ROOT, 'tests/fixtures/seed-article/article.md')]);
     fs.mkdirSync(path.join(home, '.config/copydesk'), { recursive: true });
-    fs.writeFileSync(path.join(home, '.config/copydesk/config.json'), JSON.stringify({ email: 'rang@newspim.com' }));
+    fs.writeFileSync(path.join(home, '.config/copydesk/config.json'), JSON.stringify({ email: 'desk@newspim.com' }));
   });
 
   afterEach(async function () {
@@ -90,6 +91,36 @@ describe('native file dialogs in the Copydesk window', function () {
     await answer('라이브러리 열기', library);
     await opening;
     await app.browser.$(`//span[text()="${SEED}"]`).waitForExist({ timeout: 10000 });
+    assert.equal(config().library, library);
+  });
+
+  it('acts on no path the page names itself, and calls only the app\'s own commands', async () => {
+    const evil = path.join(work, 'evil.sqlite3');
+    const outcomes = await app.browser.executeAsync(async (evil, done) => {
+      const invoke = window.__TAURI_INTERNALS__.invoke;
+      const tries = [
+        ['open_library', { path: evil }],
+        ['open_library', { token: evil }],
+        ['add_photo_file', { path: '/etc/hostname' }],
+        ['add_photo_file', { token: '0'.repeat(32) }],
+        ['open_path', { path: '/etc/hostname' }],
+        ['open_path', { token: '/etc/hostname' }],
+        ['plugin:dialog|open', { options: {} }],
+        ['plugin:opener|open_path', { path: '/etc/hostname' }],
+      ];
+      const out = [];
+      for (const [command, args] of tries) {
+        try {
+          await invoke(command, args);
+          out.push(`${command}: allowed`);
+        } catch (error) {
+          out.push(`${command}: ${typeof error === 'string' ? error : (error?.code ?? JSON.stringify(error))}`);
+        }
+      }
+      done(out);
+    }, evil);
+    assert.deepEqual(outcomes.filter((outcome) => outcome.endsWith(': allowed')), [], JSON.stringify(outcomes));
+    assert.ok(!fs.existsSync(evil), 'the page created a library where it wanted');
     assert.equal(config().library, library);
   });
 

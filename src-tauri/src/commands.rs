@@ -3,18 +3,21 @@
 
 use std::path::PathBuf;
 
+use copydesk::ErrorCode;
 use copydesk::article::{Article, ArticleId, Content, Photo};
 use copydesk::export::{ExportOptions, Format};
 use copydesk::newsroom::Newsroom;
-use copydesk::render::{Related, Resources};
 use copydesk::revision::{FieldChange, Revision, RevisionNo};
 use copydesk::search::{Filter, SearchResults};
 use copydesk::user::{NewUser, User};
+use copydesk::workflow::ActionState;
 use tauri::State;
 use tauri::ipc::{InvokeBody, Request};
+use tauri_plugin_dialog::{DialogExt, FilePath};
 
 use crate::AppState;
-use crate::dto::{ActionState, ArticleView, ChangeInput, Exported, IpcError, ListPage, People, Preview, Session};
+use crate::dto::{ArticleView, ChangeInput, Exported, IpcError, LibraryDialog, ListPage, People, Picked, Preview, Session};
+use crate::grants::{Grants, Use};
 
 type Reply<T> = Result<T, IpcError>;
 
@@ -24,17 +27,19 @@ pub async fn session(state: State<'_, AppState>) -> Reply<Session> {
         let library = desk.path.display().to_string();
         let email = desk.config.email.clone();
         let language = desk.config.language.clone();
+        let export_folder = desk.export_folder().display().to_string();
         let lib = desk.library()?;
         let user = email.as_deref().and_then(|email| lib.user(Some(email)).ok());
-        Ok(Session { library, user, users: lib.users()?, newsroom: lib.newsroom()?, now: lib.now().to_string(), language })
+        Ok(Session { library, user, users: lib.users()?, newsroom: lib.newsroom()?, now: lib.now().to_string(), language, export_folder })
     })
 }
 
-/// Opens a library file, creating it when it does not exist, and remembers it.
+/// Opens the library file chosen in `pick_library` (its token), creating it when it does not
+/// exist, and remembers it.
 #[tauri::command]
-pub async fn open_library(state: State<'_, AppState>, path: String) -> Reply<()> {
+pub async fn open_library(state: State<'_, AppState>, grants: State<'_, Grants>, token: String) -> Reply<()> {
+    let path = grants.redeem(&token, Use::Library)?;
     state.with(|desk| {
-        let path = PathBuf::from(path);
         desk.open(&path)?;
         desk.remember(|config| config.library = Some(path))
     })
@@ -110,10 +115,10 @@ pub async fn search(state: State<'_, AppState>, query: String, filter: Filter) -
     state.with(|desk| Ok(desk.library()?.search(&query, &filter)?))
 }
 
-/// The section paths the newest articles use, most used first (`sections::in_use`).
+/// The section paths the newest articles use, most used first (`copydesk::sections::in_use`).
 #[tauri::command]
 pub async fn sections(state: State<'_, AppState>) -> Reply<Vec<String>> {
-    state.with(|desk| Ok(crate::sections::in_use(desk.library()?)?))
+    state.with(|desk| Ok(copydesk::sections::in_use(desk.library()?)?))
 }
 
 /// An article with what the signed-in user may do to it and any unsaved text to recover.
@@ -123,15 +128,7 @@ pub async fn article(state: State<'_, AppState>, id: ArticleId) -> Reply<Article
         let actor = desk.actor()?;
         let library = desk.library()?;
         let article = library.article(id)?;
-        let actions = library
-            .available_actions(&actor, &article)
-            .into_iter()
-            .map(|(action, verdict)| ActionState {
-                action,
-                allowed: verdict.is_ok(),
-                reason: verdict.err().map(|refusal| refusal.to_string()),
-            })
-            .collect();
+        let actions = library.available_actions(&actor, &article, &article.content);
         let recovered = library.recovered(&actor, id)?;
         let newsroom = library.newsroom()?;
         Ok(ArticleView {
@@ -141,6 +138,31 @@ pub async fn article(state: State<'_, AppState>, id: ArticleId) -> Reply<Article
             actions,
             recovered,
         })
+    })
+}
+
+/// What the signed-in user may do to the article if it carried `content` (the text being
+/// edited), by the library's clock now: whether publishing schedules depends on the embargo
+/// typed and on the time of asking.
+#[tauri::command]
+pub async fn actions(state: State<'_, AppState>, id: ArticleId, content: Content) -> Reply<Vec<ActionState>> {
+    state.with(|desk| {
+        let actor = desk.actor()?;
+        let library = desk.library()?;
+        let article = library.article(id)?;
+        Ok(library.available_actions(&actor, &article, &content))
+    })
+}
+
+/// A new draft as every front end starts one (`copydesk::draft::new_draft`), by the signed-in
+/// profile.
+#[tauri::command]
+pub async fn create_draft(state: State<'_, AppState>) -> Reply<Article> {
+    state.with(|desk| {
+        let actor = desk.actor()?;
+        let library = desk.library()?;
+        let newsroom = library.newsroom()?;
+        Ok(library.create(&actor, copydesk::draft::new_draft(&actor, &newsroom))?)
     })
 }
 
@@ -205,6 +227,13 @@ pub async fn compare(state: State<'_, AppState>, id: ArticleId, from: RevisionNo
     state.with(|desk| Ok(desk.library()?.compare(id, from, to)?))
 }
 
+/// The fields that differ from `before` to `after` (`revision::compare`), for the conflict view:
+/// the library's newer revision against the text the user could not save.
+#[tauri::command]
+pub async fn compare_contents(before: Content, after: Content) -> Reply<Vec<FieldChange>> {
+    Ok(copydesk::revision::compare(&before, &after))
+}
+
 #[tauri::command]
 pub async fn restore(state: State<'_, AppState>, id: ArticleId, number: RevisionNo, base: Option<RevisionNo>) -> Reply<Article> {
     state.with(|desk| {
@@ -223,7 +252,7 @@ pub async fn release_due(state: State<'_, AppState>) -> Reply<Vec<ArticleId>> {
 #[tauri::command]
 pub async fn add_photo(state: State<'_, AppState>, request: Request<'_>) -> Reply<Photo> {
     let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(IpcError::new("invalid", "the photo must be sent as raw bytes"));
+        return Err(IpcError::new(ErrorCode::Invalid, "the photo must be sent as raw bytes"));
     };
     let name = request.headers().get("file-name").and_then(|value| value.to_str().ok()).map(crate::photos::decode_name);
     let file = crate::photos::file_name(name.as_deref().unwrap_or("photo"));
@@ -231,11 +260,11 @@ pub async fn add_photo(state: State<'_, AppState>, request: Request<'_>) -> Repl
     state.with(|desk| store_photo(desk, &file, bytes))
 }
 
-/// Stores the photo file at `path` (picked in the native file dialog), as `add_photo` does.
+/// Stores the photo file chosen in `pick_photos` (its token), as `add_photo` does.
 #[tauri::command]
-pub async fn add_photo_file(state: State<'_, AppState>, path: String) -> Reply<Photo> {
-    let path = PathBuf::from(path);
-    let bytes = std::fs::read(&path).map_err(|error| IpcError::new("io", format!("{}: {error}", path.display())))?;
+pub async fn add_photo_file(state: State<'_, AppState>, grants: State<'_, Grants>, token: String) -> Reply<Photo> {
+    let path = grants.redeem(&token, Use::Photo)?;
+    let bytes = std::fs::read(&path).map_err(|error| IpcError::new(ErrorCode::Io, format!("{}: {error}", path.display())))?;
     let name = path.file_name().map(|name| name.to_string_lossy().into_owned());
     let file = crate::photos::file_name(name.as_deref().unwrap_or("photo"));
     state.with(|desk| store_photo(desk, &file, bytes))
@@ -250,66 +279,103 @@ fn store_photo(desk: &mut crate::Desk, file: &str, bytes: Vec<u8>) -> Reply<Phot
 /// The page as the export would render it, from the text being edited.
 #[tauri::command]
 pub async fn preview(state: State<'_, AppState>, id: ArticleId, content: Content) -> Reply<Preview> {
-    let (article, newsroom, resources) = state.with(|desk| {
-        let library = desk.library()?;
-        let mut resources = Resources::default();
-        for photo in &content.photos {
-            resources.photo_srcs.insert(photo.image.clone(), crate::photos::url(&photo.image));
-        }
-        for related in &content.related {
-            if let Ok(other) = library.article(*related) {
-                let entry = Related { id: other.id, headline: other.content.headline.clone(), first_published: other.first_published };
-                resources.related.insert(other.id, entry);
-            }
-        }
-        Ok((library.article(id)?, library.newsroom()?, resources))
-    })?;
+    let (article, newsroom, resources) = state.with(|desk| crate::preview::gather(desk.library()?, id, &content))?;
     crate::preview::preview(&article, &content, &newsroom, &resources)
 }
 
-/// A civil date-time typed in the newsroom's zone (`2025-02-20T15:09`) as an instant.
+/// A date and time typed in the newsroom's zone (`2025-02-20T15:09`) as an instant
+/// (`Newsroom::parse_local`, the one reader of typed times).
 #[tauri::command]
 pub async fn to_instant(state: State<'_, AppState>, local: String) -> Reply<String> {
     let newsroom = state.with(|desk| Ok(desk.library()?.newsroom()?))?;
-    let zone = newsroom.zone()?;
-    let civil: jiff::civil::DateTime =
-        local.trim().parse().map_err(|_| IpcError::new("invalid", format!("{local:?} is not a date and time such as 2025-02-20T15:09")))?;
-    let zoned = civil.to_zoned_datetime(zone).map_err(|error| IpcError::new("invalid", error.to_string()))?;
-    Ok(zoned.timestamp().to_string())
+    Ok(newsroom.parse_local(&local)?.to_string())
 }
 
-/// An instant as a civil date-time in the newsroom's zone, the form the picker shows.
+/// An instant as a date and time in the newsroom's zone, the form the picker shows.
 #[tauri::command]
 pub async fn to_local(state: State<'_, AppState>, instant: String) -> Reply<String> {
     let newsroom = state.with(|desk| Ok(desk.library()?.newsroom()?))?;
-    let at: jiff::Timestamp = instant.parse().map_err(|_| IpcError::new("invalid", format!("{instant:?} is not an instant")))?;
-    Ok(at.to_zoned_datetime(newsroom.zone()?).strftime("%Y-%m-%dT%H:%M").to_string())
+    let at: jiff::Timestamp = instant.parse().map_err(|_| IpcError::new(ErrorCode::Invalid, format!("{instant:?} is not an instant")))?;
+    Ok(newsroom.local(at))
 }
 
-/// Exports one article into `folder` in `format` (an HTML page with its photos beside it, or
-/// self-contained; ninjs; Markdown). `preview` marks a page of an unpublished article as such.
+/// Exports one article in `format` (an HTML page with its photos beside it, or self-contained;
+/// ninjs; Markdown) into the folder chosen in `pick_export_folder` (its token), or without one
+/// into `export/` beside the library (`Session::export_folder`). `preview` marks a page of an
+/// unpublished article as such.
 #[tauri::command]
 pub async fn export(
     state: State<'_, AppState>,
+    grants: State<'_, Grants>,
     id: ArticleId,
-    folder: String,
+    folder: Option<String>,
     format: Format,
     self_contained: bool,
     preview: bool,
 ) -> Reply<Exported> {
-    state.with(|desk| {
+    let chosen = folder.map(|token| grants.redeem(&token, Use::ExportFolder)).transpose()?;
+    let (folder, files) = state.with(|desk| {
+        let folder = chosen.unwrap_or_else(|| desk.export_folder());
         let options = ExportOptions { format, preview, self_contained, ..ExportOptions::default() };
-        let folder = PathBuf::from(folder);
         let report = copydesk::export::export(desk.library()?, &[id], &folder, &options, &mut |_, _| {})?;
-        let files: Vec<String> = report.articles.iter().flat_map(|article| &article.files).map(|path| path.display().to_string()).collect();
-        let path = files.first().cloned().unwrap_or_else(|| folder.display().to_string());
-        Ok(Exported { path, files })
-    })
+        let files: Vec<PathBuf> = report.articles.iter().flat_map(|article| article.files.iter().cloned()).collect();
+        Ok((folder, files))
+    })?;
+    let first = files.first().cloned().unwrap_or_else(|| folder.clone());
+    let open = grants.grant(Use::Exported, first.clone())?;
+    Ok(Exported { path: first.display().to_string(), files: files.iter().map(|path| path.display().to_string()).collect(), open })
 }
 
-/// Opens an exported file with the desktop's default program (the browser, for a page).
+/// Opens what an export wrote (its `Exported::open` token) with the desktop's default program
+/// (the browser, for a page). Nothing else: the page cannot have the desktop open any file.
 #[tauri::command]
-pub async fn open_path(app: tauri::AppHandle, path: String) -> Reply<()> {
+pub async fn open_path(app: tauri::AppHandle, grants: State<'_, Grants>, token: String) -> Reply<()> {
     use tauri_plugin_opener::OpenerExt;
-    app.opener().open_path(path, None::<&str>).map_err(|error| IpcError::new("io", error.to_string()))
+    let path = grants.redeem(&token, Use::Exported)?;
+    app.opener().open_path(path.display().to_string(), None::<&str>).map_err(|error| IpcError::new(ErrorCode::Io, error.to_string()))
+}
+
+/// A path chosen in a native dialog, for the page: `token` for the commands, `path` to show.
+fn picked(grants: &Grants, purpose: Use, path: FilePath) -> Reply<Picked> {
+    let path = path.into_path().map_err(|error| IpcError::new(ErrorCode::Io, error.to_string()))?;
+    Ok(Picked { token: grants.grant(purpose, path.clone())?, path: path.display().to_string() })
+}
+
+/// The native dialog to open a library (`open`) or to name a new one (`create`), titled `title`;
+/// `None` when the person cancels. Hand the token to `open_library`.
+#[tauri::command]
+pub async fn pick_library(window: tauri::Window, grants: State<'_, Grants>, mode: LibraryDialog, title: String) -> Reply<Option<Picked>> {
+    let dialog = window.dialog().file().set_parent(&window).set_title(title).add_filter("Copydesk library", &["sqlite3"]);
+    let chosen = match mode {
+        LibraryDialog::Open => dialog.blocking_pick_file(),
+        LibraryDialog::Create => dialog.set_file_name("library.sqlite3").blocking_save_file(),
+    };
+    chosen.map(|path| picked(&grants, Use::Library, path)).transpose()
+}
+
+/// The native folder dialog for an export, starting in the current export folder; hand the
+/// token to `export`.
+#[tauri::command]
+pub async fn pick_export_folder(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    grants: State<'_, Grants>,
+    title: String,
+) -> Reply<Option<Picked>> {
+    let start = state.with(|desk| Ok(desk.export_folder()))?;
+    let chosen = window.dialog().file().set_parent(&window).set_title(title).set_directory(start).blocking_pick_folder();
+    chosen.map(|path| picked(&grants, Use::ExportFolder, path)).transpose()
+}
+
+/// The native dialog for photos; one token per file, each for one `add_photo_file`.
+#[tauri::command]
+pub async fn pick_photos(window: tauri::Window, grants: State<'_, Grants>, title: String) -> Reply<Vec<Picked>> {
+    let chosen = window
+        .dialog()
+        .file()
+        .set_parent(&window)
+        .set_title(title)
+        .add_filter("Photos", &["jpg", "jpeg", "png", "gif", "webp", "JPG", "JPEG", "PNG"])
+        .blocking_pick_files();
+    chosen.unwrap_or_default().into_iter().map(|path| picked(&grants, Use::Photo, path)).collect()
 }

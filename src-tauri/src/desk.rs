@@ -2,8 +2,9 @@
 //! user's config folder). Everything else is in the library.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use copydesk::ErrorCode;
 use copydesk::Library;
 use copydesk::article::ArticleId;
 use copydesk::clock::Clock;
@@ -34,6 +35,14 @@ pub struct Desk {
 }
 
 pub struct AppState(pub Mutex<Desk>);
+
+/// Locks `mutex` even when a command panicked while holding it. A panic in one command must
+/// not turn every later command into an error until restart: the library's own state lives in
+/// its transactions (a panicked one is rolled back), and the rest of `Desk` is plain values that
+/// a panic cannot leave half-written.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 fn config_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "Copydesk").map(|dirs| dirs.config_dir().join("config.json"))
@@ -67,9 +76,7 @@ impl AppState {
     }
 
     pub fn with<T>(&self, f: impl FnOnce(&mut Desk) -> Result<T, IpcError>) -> Result<T, IpcError> {
-        let mut desk =
-            self.0.lock().map_err(|_| IpcError::new("internal", "the app's state was poisoned by an earlier failure; restart Copydesk"))?;
-        f(&mut desk)
+        f(&mut lock(&self.0))
     }
 
     /// Upkeep of the library within `budget` (see `Library::maintain`); true if more remains.
@@ -115,8 +122,16 @@ impl Desk {
     pub fn library(&mut self) -> Result<&mut Library, IpcError> {
         let path = self.path.display().to_string();
         self.library.as_mut().ok_or_else(|| {
-            IpcError::new("no_library", format!("no library is open ({path} could not be opened); open or create one from the menu"))
+            IpcError::new(
+                ErrorCode::NoLibrary,
+                format!("no library is open ({path} could not be opened); open or create one from the menu"),
+            )
         })
+    }
+
+    /// Where an export goes when no folder was chosen: `export/` beside the library.
+    pub fn export_folder(&self) -> PathBuf {
+        self.path.parent().unwrap_or(Path::new(".")).join("export")
     }
 
     /// The signed-in profile, as the library knows it.
@@ -128,11 +143,36 @@ impl Desk {
     pub fn remember(&mut self, change: impl FnOnce(&mut Config)) -> Result<(), IpcError> {
         change(&mut self.config);
         let Some(path) = &self.config_path else { return Ok(()) };
-        let io = |error: std::io::Error| IpcError::new("io", format!("{}: {error}", path.display()));
+        let io = |error: std::io::Error| IpcError::new(ErrorCode::Io, format!("{}: {error}", path.display()));
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder).map_err(io)?;
         }
         let text = serde_json::to_string_pretty(&self.config).unwrap_or_default();
         std::fs::write(path, text).map_err(io)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+
+    use super::*;
+
+    #[test]
+    fn a_command_that_panicked_does_not_break_the_next_ones() {
+        let folder = tempfile::tempdir().unwrap();
+        let clock = Clock::from_setting(Some("2025-02-20T09:00:00+09:00")).unwrap();
+        let mut desk = Desk { library: None, path: PathBuf::new(), config: Config::default(), config_path: None, clock };
+        desk.open(&folder.path().join("library.sqlite3")).unwrap();
+        let state = AppState(Mutex::new(desk));
+
+        let panicked = catch_unwind(AssertUnwindSafe(|| state.with(|_| -> Result<(), IpcError> { panic!("a bug in one command") })));
+        assert!(panicked.is_err());
+        assert!(state.0.is_poisoned());
+
+        let users = state.with(|desk| Ok(desk.library()?.users()?.len()));
+        let tidied = state.maintain(Budget::Step);
+        assert_eq!(users.map_err(|error| error.message), Ok(0));
+        assert!(tidied.is_ok());
     }
 }

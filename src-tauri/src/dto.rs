@@ -2,11 +2,12 @@
 //! are; these wrap several of them for one screen, or flatten what JSON cannot say directly.
 //! All derive `ts_rs::TS`; `bindings::tests` writes them to `ui/src/lib/bindings/`.
 
+use copydesk::ErrorCode;
 use copydesk::article::{Article, ArticleSummary, Length};
 use copydesk::newsroom::Newsroom;
 use copydesk::store::Autosave;
 use copydesk::user::User;
-use copydesk::workflow::Action;
+use copydesk::workflow::ActionState;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -14,19 +15,19 @@ use ts_rs::TS;
 /// the UI switches on it; `message` is for people.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct IpcError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl From<copydesk::Error> for IpcError {
     fn from(error: copydesk::Error) -> IpcError {
-        IpcError { code: error.code().to_string(), message: error.to_string() }
+        IpcError { code: error.code(), message: error.to_string() }
     }
 }
 
 impl IpcError {
-    pub fn new(code: &str, message: impl Into<String>) -> IpcError {
-        IpcError { code: code.to_string(), message: message.into() }
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> IpcError {
+        IpcError { code, message: message.into() }
     }
 }
 
@@ -43,6 +44,8 @@ pub struct Session {
     pub now: String,
     /// The UI language chosen last (`ko` or `en`), `None` for the default.
     pub language: Option<String>,
+    /// Where an export goes until a folder is chosen: `export/` beside the library.
+    pub export_folder: String,
 }
 
 /// One page of the article list, newest first.
@@ -51,14 +54,6 @@ pub struct ListPage {
     #[ts(type = "number")]
     pub total: u64,
     pub articles: Vec<ArticleSummary>,
-}
-
-/// A workflow action and whether the signed-in user may take it now, with the reason if not.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct ActionState {
-    pub action: Action,
-    pub allowed: bool,
-    pub reason: Option<String>,
 }
 
 /// Everything the editor screen needs for one article.
@@ -97,11 +92,28 @@ impl From<ChangeInput> for copydesk::Change {
     }
 }
 
-/// Where an export was written.
+/// Where an export was written; `open` is the token `open_path` takes to show it.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Exported {
     pub path: String,
     pub files: Vec<String>,
+    pub open: String,
+}
+
+/// A path the person chose in a native dialog the shell opened: commands take `token`, never a
+/// path (see `grants`); `path` is only for showing.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Picked {
+    pub token: String,
+    pub path: String,
+}
+
+/// Which library dialog `pick_library` opens.
+#[derive(Debug, Clone, Copy, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum LibraryDialog {
+    Open,
+    Create,
 }
 
 /// The people of the library, for the people screen, and whether the signed-in profile may add

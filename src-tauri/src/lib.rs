@@ -4,14 +4,16 @@
 mod commands;
 mod desk;
 pub mod dto;
+mod grants;
 mod people;
 mod photos;
 mod preview;
-mod sections;
 mod webview;
 
 #[cfg(test)]
 mod bindings;
+#[cfg(test)]
+mod capabilities;
 
 use std::time::Duration;
 
@@ -62,6 +64,7 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(state)
+        .manage(grants::Grants::default())
         .register_uri_scheme_protocol("photo", photos::serve)
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
@@ -96,7 +99,9 @@ pub fn run() {
             commands::search,
             commands::sections,
             commands::article,
+            commands::actions,
             commands::create,
+            commands::create_draft,
             commands::save,
             commands::autosave,
             commands::discard_recovered,
@@ -108,6 +113,7 @@ pub fn run() {
             commands::revisions,
             commands::revision_content,
             commands::compare,
+            commands::compare_contents,
             commands::restore,
             commands::release_due,
             commands::add_photo,
@@ -117,6 +123,9 @@ pub fn run() {
             commands::to_local,
             commands::export,
             commands::open_path,
+            commands::pick_library,
+            commands::pick_export_folder,
+            commands::pick_photos,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|error| {

@@ -22,10 +22,9 @@ mod tests {
 
     #[test]
     fn only_an_admin_may_add_people_once_there_is_one_and_asking_adds_nobody() {
-        let folder = std::env::temp_dir().join(format!("copydesk-app-people-{}", std::process::id()));
-        std::fs::create_dir_all(&folder).unwrap();
+        let folder = tempfile::tempdir().unwrap();
         let mut library = Library::init(
-            &copydesk::store::Location::File(folder.join("library.sqlite3")),
+            &copydesk::store::Location::File(folder.path().join("library.sqlite3")),
             Clock::from_setting(Some("2025-02-20T09:00:00+09:00")).unwrap(),
         )
         .unwrap();
@@ -37,8 +36,6 @@ mod tests {
         assert!(refused.contains("only an admin"), "{refused}");
         assert!(refusal(&mut library, None).is_some());
         let count = library.users().unwrap().len();
-        drop(library);
-        std::fs::remove_dir_all(&folder).unwrap();
         assert_eq!(count, 2, "asking added nobody");
     }
 }

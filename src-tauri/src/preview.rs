@@ -4,7 +4,8 @@
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use copydesk::article::{Article, Content, Length};
+use copydesk::Library;
+use copydesk::article::{Article, ArticleId, Content, Length};
 use copydesk::newsroom::Newsroom;
 use copydesk::render::{self, PageInput, Resources, Templates};
 
@@ -13,6 +14,17 @@ use crate::dto::{IpcError, Preview};
 fn house() -> &'static Templates {
     static HOUSE: OnceLock<Templates> = OnceLock::new();
     HOUSE.get_or_init(Templates::house)
+}
+
+/// What the page of article `id` carrying `content` needs from the library: the article, the
+/// newsroom, photo addresses on `photo://`, and the related articles the export would link
+/// (`render::related`, as a preview: killed ones left out, under their published headline).
+pub fn gather(library: &Library, id: ArticleId, content: &Content) -> Result<(Article, Newsroom, Resources), IpcError> {
+    let mut resources = Resources { related: render::related(library, &content.related, true)?, ..Resources::default() };
+    for photo in &content.photos {
+        resources.photo_srcs.insert(photo.image.clone(), crate::photos::url(&photo.image));
+    }
+    Ok((library.article(id)?, library.newsroom()?, resources))
 }
 
 pub fn preview(article: &Article, content: &Content, newsroom: &Newsroom, resources: &Resources) -> Result<Preview, IpcError> {
@@ -25,7 +37,6 @@ pub fn preview(article: &Article, content: &Content, newsroom: &Newsroom, resour
 #[cfg(test)]
 mod tests {
     use super::*;
-    use copydesk::article::ArticleId;
     use copydesk::revision::RevisionNo;
     use copydesk::workflow::Status;
 
@@ -55,6 +66,57 @@ mod tests {
         assert!(preview.html.contains("<!DOCTYPE html") || preview.html.contains("<!doctype html"), "{}", &preview.html[..200]);
         assert!(!preview.html.contains("alert(1)</script>"));
         assert!(!preview.html.contains("onerror"));
+    }
+
+    /// The preview links what the export links: not a killed article, and a published one under
+    /// the headline readers see, not a later unpublished save.
+    #[test]
+    fn the_preview_links_related_articles_as_the_export_does() {
+        use copydesk::Change;
+        use copydesk::article::Byline;
+        use copydesk::clock::Clock;
+        use copydesk::user::{NewUser, Role};
+        let folder = tempfile::tempdir().unwrap();
+        let location = copydesk::store::Location::File(folder.path().join("library.sqlite3"));
+        let mut library = Library::init(&location, Clock::from_setting(Some("2025-02-20T09:00:00+09:00")).unwrap()).unwrap();
+        let desk = NewUser { name: "박데스크".into(), title: "데스크".into(), email: "desk@newspim.com".into(), role: Role::Editor };
+        let desk = library.add_user(None, desk).unwrap();
+        let byline = Byline { name: "김기랑".into(), title: "기자".into(), email: "rang@newspim.com".into() };
+        let story = |headline: &str| Content {
+            headline: headline.into(),
+            body: "본문.".into(),
+            bylines: vec![byline.clone()],
+            ..Content::default()
+        };
+        let mut publish = |headline: &str| {
+            let article = library.create(&desk, story(headline)).unwrap();
+            library.submit(&desk, article.id, Change::default()).unwrap();
+            library.publish(&desk, article.id, Change::default()).unwrap()
+        };
+        let killed = publish("오보였던 기사");
+        let revised = publish("출고된 제목");
+        library.kill(&desk, killed.id, Change::note("오보")).unwrap();
+        library.save(&desk, revised.id, revised.head, story("아직 출고되지 않은 새 제목")).unwrap();
+        let page = library.create(&desk, story("본 기사")).unwrap();
+        let content = Content { related: vec![killed.id, revised.id], ..page.content.clone() };
+        let (article, newsroom, resources) = gather(&library, page.id, &content).unwrap();
+        let html = preview(&article, &content, &newsroom, &resources).unwrap().html;
+        assert!(!html.contains("오보였던 기사"), "a killed article is not linked");
+        assert!(html.contains("출고된 제목"), "the published headline is linked");
+        assert!(!html.contains("아직 출고되지 않은 새 제목"));
+    }
+
+    /// A published article being revised is not "unpublished": the banner says it is the
+    /// not yet published revision of a published article.
+    #[test]
+    fn the_preview_of_a_published_article_says_it_is_a_revision_of_it() {
+        let content = Content { headline: "제목".into(), body: "고친 본문.".into(), ..Content::default() };
+        let published = Article { status: Status::Published, ..article(&content) };
+        let html = preview(&published, &content, &Newsroom::default(), &Resources::default()).unwrap().html;
+        assert!(html.contains("출고된 기사의 아직 출고되지 않은 수정본"), "{html}");
+        assert!(!html.contains("발행되지 않은 기사입니다"));
+        let draft = preview(&article(&content), &content, &Newsroom::default(), &Resources::default()).unwrap().html;
+        assert!(draft.contains("발행되지 않은 기사입니다 (상태: 작성 중)"));
     }
 
     /// The seed story's body grown past 5 KB: the median of 50 renders must stay under 10 ms

@@ -12,7 +12,6 @@ use crate::Result;
 use crate::article::{ArticleId, ImageRef};
 use crate::render::view::{IndexEntryView, IndexView, TimeView};
 use crate::render::{self, PageInput, Related, Resources, Templates};
-use crate::workflow::Status;
 
 pub struct Html {
     templates: Arc<Templates>,
@@ -31,23 +30,10 @@ impl Html {
     }
 }
 
-/// The related articles of `item` that a page may link to: published ones (any but killed ones
-/// in a preview), with the headline readers see.
+/// The related articles of `item` that a page may link to (`render::related`, which the app's
+/// preview uses too).
 pub fn related(context: &ExportContext<'_>, item: &Item) -> Result<HashMap<ArticleId, Related>> {
-    let mut related = HashMap::new();
-    for id in &item.content.related {
-        let Ok(article) = context.library.article(*id) else { continue };
-        let linkable = match article.status {
-            Status::Published => true,
-            Status::Killed => false,
-            _ => context.options.preview,
-        };
-        if linkable {
-            let content = context.library.published_content(&article)?;
-            related.insert(*id, Related { id: *id, headline: content.headline, first_published: article.first_published });
-        }
-    }
-    Ok(related)
+    crate::render::related(context.library, &item.content.related, context.options.preview)
 }
 
 impl Renderer for Html {

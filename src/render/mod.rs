@@ -8,6 +8,7 @@
 //! JSON-LD is escaped for its `<script>` element.
 
 pub mod markdown;
+mod related;
 pub mod view;
 
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ use crate::workflow::Status;
 use crate::{Error, Result};
 
 pub use markdown::MarkdownOptions;
+pub use related::related;
 use view::*;
 
 /// What a page is made of. `content` is rendered as given, so a preview can pass unsaved text.
@@ -206,13 +208,7 @@ pub fn page_view(input: &PageInput<'_>, resolve: &dyn Resolve) -> PageView {
 const FONT_SIZES: [&str; 5] = ["더 작게", "작게", "보통", "크게", "더 크게"];
 
 fn status_label(status: Status) -> &'static str {
-    match status {
-        Status::Draft => "작성 중",
-        Status::Submitted => "송고",
-        Status::Scheduled => "예약",
-        Status::Published => "출고",
-        Status::Killed => "출고 취소",
-    }
+    status.label_ko()
 }
 
 fn og_locale(language: &str) -> String {

@@ -3,7 +3,7 @@
 use crate::common;
 
 use common::{Desk, at, story};
-use copydesk::workflow::{Action, Status};
+use copydesk::workflow::{Action, NoteRule, Status};
 use copydesk::{Change, Error};
 
 fn refusal(error: Error) -> copydesk::workflow::Refusal {
@@ -195,7 +195,7 @@ fn only_an_admin_adds_people_once_there_is_one() {
     };
     let error = desk.library.add_user(Some(&editor), new.clone()).unwrap_err();
     assert_eq!(error.code(), "forbidden");
-    assert_eq!(error.to_string(), "only an admin manages people and settings of this library; sign in as an admin");
+    assert_eq!(error.to_string(), "only an admin manages people and settings of this library; act as an admin");
     let admin = desk.admin.clone();
     desk.library.add_user(Some(&admin), new.clone()).unwrap();
     let duplicate = desk.library.add_user(Some(&admin), new).unwrap_err();
@@ -207,9 +207,38 @@ fn available_actions_follow_role_and_state() {
     let mut desk = Desk::new();
     let draft = desk.draft("제목", "본문");
     let reporter = desk.reporter.clone();
-    let actions = desk.library.available_actions(&reporter, &draft);
-    let allowed: Vec<Action> = actions.iter().filter(|(_, verdict)| verdict.is_ok()).map(|(action, _)| *action).collect();
+    let actions = desk.library.available_actions(&reporter, &draft, &draft.content);
+    let allowed: Vec<Action> = actions.iter().filter(|state| state.allowed).map(|state| state.action).collect();
     assert_eq!(allowed, vec![Action::Edit, Action::Submit]);
+    let publish = actions.iter().find(|state| state.action == Action::Publish).unwrap();
+    assert_eq!(publish.refusal.as_ref().map(|refusal| refusal.code), Some(copydesk::workflow::RefusalCode::NotAllowed));
+    assert!(publish.reason.as_deref().is_some_and(|reason| reason.contains("Only editors publish")));
+}
+
+/// The app shows 예약 or 출고 and asks for a note from what the core says, for the text being
+/// edited and by the library's clock at the time of asking, not a clock the app kept.
+#[test]
+fn available_actions_say_which_take_a_note_and_whether_publishing_schedules_now() {
+    let mut desk = Desk::new();
+    let draft = desk.draft("제목", "본문");
+    let reporter = desk.reporter.clone();
+    let submitted = desk.library.submit(&reporter, draft.id, Change::default()).unwrap();
+    let editor = desk.editor.clone();
+    let mut typed = submitted.content.clone();
+    typed.embargo = Some(at("2025-02-20T18:00:00+09:00"));
+    let state = |desk: &Desk, content: &copydesk::article::Content, action: Action| {
+        desk.library.available_actions(&editor, &submitted, content).into_iter().find(|state| state.action == action).unwrap()
+    };
+    desk.set_now("2025-02-20T17:00:00+09:00");
+    assert!(state(&desk, &typed, Action::Publish).schedules, "an embargo ahead schedules");
+    assert!(!state(&desk, &submitted.content, Action::Publish).schedules, "the stored text has no embargo");
+    desk.set_now("2025-02-20T18:30:00+09:00");
+    assert!(!state(&desk, &typed, Action::Publish).schedules, "asked after the embargo passed, it publishes");
+    assert_eq!(state(&desk, &typed, Action::Return).note, NoteRule::Required);
+    assert_eq!(state(&desk, &typed, Action::Kill).note, NoteRule::Optional);
+    assert_eq!(state(&desk, &typed, Action::Publish).note, NoteRule::None);
+    let refused = desk.library.return_to_reporter(&editor, draft.id, Change::default()).unwrap_err();
+    assert_eq!(refusal(refused).code, copydesk::workflow::RefusalCode::NoteMissing);
 }
 
 #[test]

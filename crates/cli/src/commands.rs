@@ -32,9 +32,6 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     let mut library = match open_library(&location, clock.clone()) {
         Err(copydesk::Error::NoLibrary { .. }) if initialising => init_library(&location, clock)?,
-        Err(error @ copydesk::Error::NoLibrary { .. }) => {
-            return Err(anyhow::Error::new(error).context("make a new library with `copydesk init`, or give another with --library"));
-        }
         opened => opened?,
     };
     let writes = cli.command.writes();
@@ -97,16 +94,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::New => {
             let actor = acting(&library)?;
             let newsroom = library.newsroom()?;
-            let template = Content {
-                dateline: copydesk::article::Dateline { place: String::new(), outlet: newsroom.outlet.clone() },
-                bylines: vec![copydesk::article::Byline {
-                    name: actor.name.clone(),
-                    title: actor.title.clone(),
-                    email: actor.email.clone(),
-                }],
-                ..Content::default()
-            };
-            let draft = library.create(&actor, template)?;
+            let draft = library.create(&actor, copydesk::draft::new_draft(&actor, &newsroom))?;
             edit_in_editor(&mut library, &actor, draft.id, json)?;
         }
         Command::List(filter) => {

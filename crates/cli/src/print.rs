@@ -36,7 +36,8 @@ fn emit<T: Serialize + ?Sized>(value: &T) {
 }
 
 pub fn error(error: &anyhow::Error, json: bool) {
-    let code = error.downcast_ref::<copydesk::Error>().map(copydesk::Error::code).unwrap_or("error");
+    let core = error.downcast_ref::<copydesk::Error>();
+    let code = core.map(|error| error.code().as_str()).unwrap_or("error");
     // A cause already spelled out in the message above it (an I/O error after its path) is not
     // repeated.
     let mut causes: Vec<String> = Vec::new();
@@ -46,10 +47,55 @@ pub fn error(error: &anyhow::Error, json: bool) {
         }
     }
     let message = causes.join("\n  because: ");
+    let hint = core.and_then(hint);
     if json {
-        eprintln!("{}", json!({ "code": code, "message": message }));
+        eprintln!("{}", json!({ "code": code, "message": message, "hint": hint }));
+    } else if let Some(hint) = hint {
+        eprintln!("error: {message}\nhint: {hint}");
     } else {
         eprintln!("error: {message}");
+    }
+}
+
+/// What to type next, in the CLI's own flags: the core's messages name no front end's controls.
+fn hint(error: &copydesk::Error) -> Option<String> {
+    use copydesk::Error;
+    use copydesk::workflow::{Action, RefusalCode, Status};
+    Some(match error {
+        Error::Conflict { article, base, current } => {
+            format!("compare them with `copydesk diff {article} {base} {current}`, then edit again")
+        }
+        Error::Refused(refusal) if refusal.code == RefusalCode::NoteMissing => {
+            format!("give the note with --note TEXT: `copydesk {} ID --note \"...\"`", command_of(refusal.action))
+        }
+        Error::Refused(refusal) if refusal.action == Action::Publish && refusal.status == Status::Published => {
+            "change a published article with `copydesk correct ID --note TEXT`".into()
+        }
+        Error::Refused(refusal) if refusal.code == RefusalCode::Embargo => "`copydesk release-due` releases what is due".into(),
+        Error::NotExportable { status: Status::Scheduled, .. } => {
+            "`copydesk release-due` releases what is due; or add --preview to export it marked 미리보기".into()
+        }
+        Error::NotExportable { .. } => "add --preview to export it marked 미리보기".into(),
+        Error::Template { .. } => "leave out --template to use the house template".into(),
+        Error::NoActingUser => "pass --user EMAIL or set COPYDESK_USER (see `copydesk user list`)".into(),
+        Error::UnknownUser { .. } => "see `copydesk user list`; an admin adds people with `copydesk user add`".into(),
+        Error::Forbidden(_) => "act as an admin with --user EMAIL".into(),
+        Error::Corrupt(_) => "run `copydesk check --repair`".into(),
+        Error::Storage(_) | Error::Migration(_) | Error::NewerLibrary { .. } => {
+            "name another library with --library PATH or COPYDESK_LIBRARY".into()
+        }
+        Error::NotFound { .. } => "`copydesk list` shows the articles, `copydesk history ID` their revisions".into(),
+        Error::NoLibrary { .. } => "make a new library with `copydesk init`, or name another with --library PATH".into(),
+        Error::ReadOnly { .. } => "copy it somewhere writable with `copydesk backup COPY` and work on the copy".into(),
+        _ => return None,
+    })
+}
+
+fn command_of(action: copydesk::workflow::Action) -> &'static str {
+    use copydesk::workflow::Action;
+    match action {
+        Action::Return => "return",
+        _ => "correct",
     }
 }
 

@@ -23,7 +23,7 @@ fn still_managed_by(tx: &mut Transaction, by: ManagedBy) -> Result<()> {
         Ok(())
     } else {
         Err(Error::Forbidden(
-            "only an admin manages people and settings of this library, and the library's admins changed meanwhile; sign in as an admin and try again"
+            "only an admin manages people and settings of this library, and the library's admins changed meanwhile; act as an admin and try again"
                 .into(),
         ))
     }

@@ -20,7 +20,7 @@ fn still_managed_by(tx: &Transaction, by: ManagedBy) -> Result<()> {
     if holds {
         Ok(())
     } else {
-        Err(Error::Forbidden("only an admin manages people and settings of this library, and the library's admins changed meanwhile; sign in as an admin and try again".into()))
+        Err(Error::Forbidden("only an admin manages people and settings of this library, and the library's admins changed meanwhile; act as an admin and try again".into()))
     }
 }
 

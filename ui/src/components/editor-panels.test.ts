@@ -24,7 +24,10 @@ describe('editor panels', () => {
     editor.draft!.headline = '내 제목';
     changed();
     await save();
+    mock.fieldChanges = [{ field: 'headline', before: '다른 제목', after: '내 제목', segments: [] }];
     render(Conflict);
+    await tick();
+    expect(mock.calls.find((c) => c.name === 'compareContents')?.args[1]).toMatchObject({ headline: '내 제목' });
     expect(screen.getByTestId('conflict-mine').textContent).toBe('내 제목');
     expect(screen.getByTestId('conflict-theirs').textContent).toBe('다른 제목');
     expect(screen.getAllByText('제목')).toHaveLength(2);

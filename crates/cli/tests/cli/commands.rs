@@ -180,12 +180,32 @@ fn an_edit_over_a_newer_revision_is_a_conflict_and_keeps_the_text() {
     assert!(shown["content"]["body"].as_str().unwrap().contains("20여명이"), "the other save was not overwritten");
 }
 
+/// The core's message says what is wrong in the newsroom's words; the flag to type is the
+/// CLI's own hint, on a line of its own, and in `--json` as `hint` beside the typed `code`.
+#[test]
+fn the_cli_adds_its_own_hints_to_messages_that_name_no_flags() {
+    let cli = Cli::new();
+    let draft = cli.write("draft.md", "---\nheadline: 기사\nbylines:\n  - name: 김기랑\n    email: rang@newspim.com\n---\n본문.\n");
+    cli.ok(&["--user", "rang@newspim.com", "import", path(&draft)]);
+    cli.ok(&["--user", "rang@newspim.com", "submit", "1"]);
+    let refused = cli.fails(&["--user", "desk@newspim.com", "return", "1", "--note", " "]);
+    let (message, hint) = refused.split_once("\nhint: ").unwrap_or((&refused, ""));
+    assert!(message.contains("needs a note telling the reporter what to fix") && !message.contains("--"), "{refused}");
+    assert!(hint.contains("--note"), "{refused}");
+    let output = cli.command(&["--json", "--user", "desk@newspim.com", "return", "1", "--note", " "]).output().unwrap();
+    let error: serde_json::Value = serde_json::from_slice(&output.stderr).unwrap();
+    assert_eq!(error["code"], "refused");
+    assert!(error["hint"].as_str().is_some_and(|hint| hint.contains("--note")), "{error}");
+    let preview = cli.fails(&["--user", "desk@newspim.com", "export", "1", "--out", path(&cli.folder.path().join("site"))]);
+    assert!(preview.contains("export it as a preview") && preview.contains("hint: add --preview"), "{preview}");
+}
+
 #[test]
 fn mistakes_get_clear_errors_not_panics() {
     let cli = Cli::new();
     assert!(cli.fails(&["--user", "nobody@newspim.com", "submit", "1"]).contains("no user with the email nobody@newspim.com"));
     assert!(cli.fails(&["submit", "1"]).contains("pass --user EMAIL or set COPYDESK_USER"));
-    assert!(cli.fails(&["show", "abc"]).contains("give the number `copydesk list` shows"));
+    assert!(cli.fails(&["show", "abc"]).contains("give an article number, as the article list shows it"));
     assert!(cli.fails(&["show", "99"]).contains("article 99 does not exist"));
     assert!(cli.fails(&["list", "--status", "done"]).contains("use draft, submitted, scheduled, published or killed"));
     assert!(cli.fails(&["list", "--published-from", "어제"]).contains("write it as 2025-02-20"));

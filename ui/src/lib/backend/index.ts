@@ -2,11 +2,13 @@
 // Tauri implementation, tests install the mock. Every failure is a BackendError with the
 // core's stable `code` (switch on it, never on the message).
 import type {
+  ActionState,
   Article,
   ArticleId,
   ArticleView,
   ChangeInput,
   Content,
+  ErrorCode,
   Exported,
   FieldChange,
   Format,
@@ -17,6 +19,7 @@ import type {
   NewUser,
   People,
   Photo,
+  Picked,
   Preview,
   Revision,
   RevisionNo,
@@ -28,7 +31,7 @@ import type {
 export type WorkflowCommand = 'submit' | 'return_to_reporter' | 'publish' | 'correct' | 'kill';
 
 export class BackendError extends Error {
-  code: string;
+  code: ErrorCode;
   constructor(error: IpcError) {
     super(error.message);
     this.code = error.code;
@@ -37,7 +40,8 @@ export class BackendError extends Error {
 
 export interface Backend {
   session(): Promise<Session>;
-  openLibrary(path: string): Promise<void>;
+  /// Opens (or creates) the library chosen in `pickLibrary`, by its token.
+  openLibrary(token: string): Promise<void>;
   setupProfile(user: NewUser): Promise<User>;
   signIn(email: string): Promise<User>;
   /// Everyone in the library, and whether the signed-in profile may add people.
@@ -50,7 +54,11 @@ export interface Backend {
   /// Section paths the newest articles use, most used first.
   sections(): Promise<string[]>;
   article(id: ArticleId): Promise<ArticleView>;
+  /// What may be done to the article if it carried `content`, by the library's clock now.
+  actions(id: ArticleId, content: Content): Promise<ActionState[]>;
   create(content: Content): Promise<Article>;
+  /// A new draft as the core starts one: the signed-in profile's byline, the outlet's dateline.
+  createDraft(): Promise<Article>;
   save(id: ArticleId, base: RevisionNo, content: Content): Promise<Article>;
   autosave(id: ArticleId, base: RevisionNo, content: Content): Promise<void>;
   discardRecovered(id: ArticleId): Promise<void>;
@@ -58,20 +66,25 @@ export interface Backend {
   revisions(id: ArticleId): Promise<Revision[]>;
   revisionContent(id: ArticleId, number: RevisionNo): Promise<Content>;
   compare(id: ArticleId, from: RevisionNo, to: RevisionNo): Promise<FieldChange[]>;
+  /// The fields that differ from `before` to `after`, as the core compares revisions.
+  compareContents(before: Content, after: Content): Promise<FieldChange[]>;
   restore(id: ArticleId, number: RevisionNo, base: RevisionNo | null): Promise<Article>;
   releaseDue(): Promise<ArticleId[]>;
   addPhoto(name: string, bytes: Uint8Array): Promise<Photo>;
-  /// A photo file picked in the native dialog, read by the shell.
-  addPhotoFile(path: string): Promise<Photo>;
+  /// A photo file picked in the native dialog (its token), read by the shell.
+  addPhotoFile(token: string): Promise<Photo>;
   preview(id: ArticleId, content: Content): Promise<Preview>;
   toInstant(local: string): Promise<string>;
   toLocal(instant: string): Promise<string>;
-  exportArticle(id: ArticleId, folder: string, format: Format, selfContained: boolean, preview: boolean): Promise<Exported>;
-  openPath(path: string): Promise<void>;
-  /// Native file dialogs titled `title`; `null` (or none) when the user cancels.
-  pickLibrary(mode: 'open' | 'create', title: string): Promise<string | null>;
-  pickExportFolder(defaultPath: string, title: string): Promise<string | null>;
-  pickPhotos(title: string): Promise<string[]>;
+  /// Exports into the folder picked in `pickExportFolder` (its token), or `session.export_folder`.
+  exportArticle(id: ArticleId, folder: string | null, format: Format, selfContained: boolean, preview: boolean): Promise<Exported>;
+  /// Opens what an export wrote, by its `Exported.open` token.
+  openPath(token: string): Promise<void>;
+  /// Native file dialogs titled `title`, opened by the shell; `null` (or none) when the user
+  /// cancels. The page gets tokens for the chosen paths, never acts on a path itself.
+  pickLibrary(mode: 'open' | 'create', title: string): Promise<Picked | null>;
+  pickExportFolder(title: string): Promise<Picked | null>;
+  pickPhotos(title: string): Promise<Picked[]>;
   /// Scheduled articles the running app released; returns an unsubscribe function.
   onReleased(handler: (ids: ArticleId[]) => void): () => void;
 }
@@ -87,7 +100,7 @@ export function backend(): Backend {
   return current;
 }
 
-export function errorCode(error: unknown): string {
+export function errorCode(error: unknown): ErrorCode {
   return error instanceof BackendError ? error.code : 'internal';
 }
 

@@ -1,6 +1,6 @@
 // An in-memory Backend for Vitest: enough behaviour to drive stores and components (revisions,
 // stale-base conflicts, search), none of the core's rules beyond that. Tests inspect `calls`.
-import type { Article, ArticleId, ArticleSummary, Content, Newsroom, Revision, Session, User } from '../bindings';
+import type { ActionState, Article, ArticleId, FieldChange, ArticleSummary, Content, Newsroom, Revision, Session, User } from '../bindings';
 import { type Backend, BackendError } from './index';
 
 export function emptyContent(): Content {
@@ -25,8 +25,18 @@ export interface MockBackend extends Backend {
   users: User[];
   newsroom: Newsroom;
   released: ((ids: ArticleId[]) => void)[];
-  /// What the photo dialog answers.
+  /// What the core's comparison of two contents answers.
+  fieldChanges: FieldChange[];
+  /// What the core's section picker offers, in its order.
+  sectionPaths: string[];
+  /// Whether the mock's core says publishing would schedule (and allows it).
+  schedules: boolean;
+  /// The actions the mock's core offers for `article`.
+  offered(article: Article): ActionState[];
+  /// What the photo dialog answers (paths; the mock hands out tokens for them like the shell).
   picked: string[];
+  /// Paths behind the tokens the mock's dialogs handed out.
+  granted: Map<string, string>;
 }
 
 export function mockBackend(): MockBackend {
@@ -69,6 +79,19 @@ export function mockBackend(): MockBackend {
     status,
     stored_bytes: 10,
   });
+  const exportFolder = '/tmp/export';
+  let nextToken = 1;
+  const grant = (path: string) => {
+    const token = `token-${nextToken++}`;
+    mock.granted.set(token, path);
+    return token;
+  };
+  // Like the shell: a command acts only on a path one of the dialogs handed out.
+  const redeem = (token: string) => {
+    const path = mock.granted.get(token);
+    if (path === undefined) throw new BackendError({ code: 'not_granted', message: 'this file was not chosen in the dialog' });
+    return path;
+  };
   const mock: MockBackend = {
     calls,
     articles,
@@ -78,10 +101,10 @@ export function mockBackend(): MockBackend {
     released: [],
     async session(): Promise<Session> {
       record('session');
-      return { library: '/tmp/mock.sqlite3', user: mock.user, users: structuredClone(mock.users), newsroom: mock.newsroom, now, language: null };
+      return { library: '/tmp/mock.sqlite3', user: mock.user, users: structuredClone(mock.users), newsroom: mock.newsroom, now, language: null, export_folder: exportFolder };
     },
-    async openLibrary(path) {
-      record('openLibrary', path);
+    async openLibrary(token) {
+      record('openLibrary', redeem(token));
     },
     async setupProfile(user) {
       record('setupProfile', user);
@@ -99,7 +122,7 @@ export function mockBackend(): MockBackend {
     async people() {
       record('people');
       const refused = mock.users.some((u) => u.role === 'admin') && mock.user?.role !== 'admin';
-      const reason = refused ? 'only an admin manages people and settings of this library; sign in as an admin (--user on the command line)' : null;
+      const reason = refused ? 'only an admin manages people and settings of this library; act as an admin' : null;
       return { users: structuredClone(mock.users), may_add: !refused, reason };
     },
     async addUser(user) {
@@ -132,29 +155,53 @@ export function mockBackend(): MockBackend {
         .map((a) => ({ article: summary(a), snippet: [{ text: query, hit: true }] }));
       return { total: hits.length, exact: true, hits };
     },
+    // The picker's policy (which sections, in which order) is the core's; the mock answers
+    // what a test sets, so tests check what the UI does with it, not the mock's own rule.
+    sectionPaths: [],
     async sections() {
       record('sections');
-      const counts = new Map<string, number>();
-      for (const { article } of articles.values()) {
-        const path = article.content.section.join(' > ');
-        if (path) counts.set(path, (counts.get(path) ?? 0) + 1);
-      }
-      return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([path]) => path);
+      return [...mock.sectionPaths];
     },
     async article(id) {
       record('article', id);
       const { article } = get(id);
       return {
         article: structuredClone(article),
-        actions: [
-          { action: 'edit', allowed: true, reason: null },
-          { action: 'submit', allowed: article.status === 'draft', reason: article.status === 'draft' ? null : 'not a draft' },
-          { action: 'publish', allowed: false, reason: 'cannot publish this article: you are reporter' },
-        ],
+        actions: mock.offered(article),
         recovered: null,
         first_published: null,
         last_modified: null,
       };
+    },
+    async actions(id, content) {
+      record('actions', id, content.embargo);
+      return mock.offered(get(id).article);
+    },
+    schedules: false,
+    offered(article) {
+      const refusal = (action: ActionState['action'], rule: string) => ({ action, status: article.status, role: 'reporter' as const, code: 'not_allowed' as const, rule });
+      const state = (action: ActionState['action'], note: ActionState['note'], refused: string | null): ActionState => ({
+        action,
+        allowed: refused === null,
+        note,
+        schedules: action === 'publish' && mock.schedules,
+        refusal: refused === null ? null : refusal(action, refused),
+        reason: refused,
+      });
+      return [
+        state('edit', 'none', null),
+        state('submit', 'none', article.status === 'draft' ? null : 'not a draft'),
+        state('return', 'required', 'cannot return this article: you are reporter'),
+        state('publish', 'none', mock.schedules ? null : 'cannot publish this article: you are reporter'),
+        state('correct', 'required', 'cannot correct this article: you are reporter'),
+        state('kill', 'optional', 'cannot kill this article: you are reporter'),
+      ];
+    },
+    async createDraft() {
+      record('createDraft');
+      const user = mock.user;
+      const bylines = user ? [{ name: user.name, title: user.title, email: user.email }] : [];
+      return mock.create({ ...emptyContent(), dateline: { place: '', outlet: mock.newsroom.outlet }, bylines });
     },
     async create(content) {
       record('create', content);
@@ -202,6 +249,11 @@ export function mockBackend(): MockBackend {
     async revisionContent(id, number) {
       return structuredClone(get(id).history[number - 1].content);
     },
+    fieldChanges: [],
+    async compareContents(before, after) {
+      record('compareContents', before, after);
+      return structuredClone(mock.fieldChanges);
+    },
     async compare(id, from, to) {
       record('compare', id, from, to);
       const before = get(id).history[from - 1].content.body;
@@ -228,20 +280,24 @@ export function mockBackend(): MockBackend {
       };
     },
     async toInstant(local) {
-      return new Date(`${local}:00+09:00`).toISOString().replace('.000', '');
+      record('toInstant', local);
+      const iso = local.replace(/^(\d{4})\. (\d{2})\. (\d{2})\. /, '$1-$2-$3T');
+      return new Date(`${iso}:00+09:00`).toISOString().replace('.000', '');
     },
     async toLocal(instant) {
       return instant.slice(0, 16);
     },
     async exportArticle(id, folder, format, selfContained, preview) {
       record('exportArticle', id, folder, format, selfContained, preview);
-      const path = `${folder}/${id}.${format === 'html' ? 'html' : format === 'ninjs' ? 'json' : 'md'}`;
-      return { path, files: [path] };
+      const base = folder === null ? exportFolder : redeem(folder);
+      const path = `${base}/${id}.${format === 'html' ? 'html' : format === 'ninjs' ? 'json' : 'md'}`;
+      return { path, files: [path], open: grant(path) };
     },
-    async openPath(path) {
-      record('openPath', path);
+    async openPath(token) {
+      record('openPath', redeem(token));
     },
-    async addPhotoFile(path) {
+    async addPhotoFile(token) {
+      const path = redeem(token);
       record('addPhotoFile', path);
       return mock.addPhoto(path.replace(/^.*[/\\]/, ''), new Uint8Array());
     },
@@ -249,14 +305,15 @@ export function mockBackend(): MockBackend {
       record('pickLibrary', mode, title);
       return null;
     },
-    async pickExportFolder(defaultPath, title) {
-      record('pickExportFolder', defaultPath, title);
-      return defaultPath;
+    async pickExportFolder(title) {
+      record('pickExportFolder', title);
+      return null;
     },
     picked: [],
+    granted: new Map(),
     async pickPhotos(title) {
       record('pickPhotos', title);
-      return mock.picked;
+      return mock.picked.map((path) => ({ token: grant(path), path }));
     },
     onReleased(handler) {
       mock.released.push(handler);

@@ -1,7 +1,6 @@
 // The Backend over Tauri IPC: each method is one `#[tauri::command]` in src-tauri/src/commands.rs.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import { open, save } from '@tauri-apps/plugin-dialog';
 import type { ArticleId, IpcError } from '../bindings';
 import { type Backend, BackendError } from './index';
 
@@ -17,12 +16,9 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
-const libraryFilter = [{ name: 'Copydesk library', extensions: ['sqlite3'] }];
-const photoFilter = [{ name: 'Photos', extensions: ['jpg', 'jpeg', 'png', 'gif', 'webp', 'JPG', 'JPEG', 'PNG'] }];
-
 export const tauriBackend: Backend = {
   session: () => call('session'),
-  openLibrary: (path) => call('open_library', { path }),
+  openLibrary: (token) => call('open_library', { token }),
   setupProfile: (user) => call('setup_profile', { user }),
   signIn: (email) => call('sign_in', { email }),
   people: () => call('people'),
@@ -33,7 +29,9 @@ export const tauriBackend: Backend = {
   search: (query, filter) => call('search', { query, filter }),
   sections: () => call('sections'),
   article: (id) => call('article', { id }),
+  actions: (id, content) => call('actions', { id, content }),
   create: (content) => call('create', { content }),
+  createDraft: () => call('create_draft'),
   save: (id, base, content) => call('save', { id, base, content }),
   autosave: (id, base, content) => call('autosave', { id, base, content }),
   discardRecovered: (id) => call('discard_recovered', { id }),
@@ -41,6 +39,7 @@ export const tauriBackend: Backend = {
   revisions: (id) => call('revisions', { id }),
   revisionContent: (id, number) => call('revision_content', { id, number }),
   compare: (id, from, to) => call('compare', { id, from, to }),
+  compareContents: (before, after) => call('compare_contents', { before, after }),
   restore: (id, number, base) => call('restore', { id, number, base }),
   releaseDue: () => call('release_due'),
   addPhoto: async (name, bytes) => {
@@ -55,23 +54,11 @@ export const tauriBackend: Backend = {
   toInstant: (local) => call('to_instant', { local }),
   toLocal: (instant) => call('to_local', { instant }),
   exportArticle: (id, folder, format, selfContained, preview) => call('export', { id, folder, format, selfContained, preview }),
-  openPath: (path) => call('open_path', { path }),
-  addPhotoFile: (path) => call('add_photo_file', { path }),
-  pickLibrary: async (mode, title) => {
-    const picked =
-      mode === 'open'
-        ? await open({ title, multiple: false, directory: false, filters: libraryFilter })
-        : await save({ title, filters: libraryFilter, defaultPath: 'library.sqlite3' });
-    return typeof picked === 'string' ? picked : null;
-  },
-  pickExportFolder: async (defaultPath, title) => {
-    const picked = await open({ title, directory: true, multiple: false, defaultPath });
-    return typeof picked === 'string' ? picked : null;
-  },
-  pickPhotos: async (title) => {
-    const picked = await open({ title, multiple: true, directory: false, filters: photoFilter });
-    return Array.isArray(picked) ? picked : typeof picked === 'string' ? [picked] : [];
-  },
+  openPath: (token) => call('open_path', { token }),
+  addPhotoFile: (token) => call('add_photo_file', { token }),
+  pickLibrary: (mode, title) => call('pick_library', { mode, title }),
+  pickExportFolder: (title) => call('pick_export_folder', { title }),
+  pickPhotos: (title) => call('pick_photos', { title }),
   onReleased: (handler) => {
     const unlisten = listen<ArticleId[]>('released', (event) => handler(event.payload));
     return () => void unlisten.then((stop) => stop());

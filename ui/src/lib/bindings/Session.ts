@@ -21,4 +21,8 @@ now: string,
 /**
  * The UI language chosen last (`ko` or `en`), `None` for the default.
  */
-language: string | null, };
+language: string | null, 
+/**
+ * Where an export goes until a folder is chosen: `export/` beside the library.
+ */
+export_folder: string, };

@@ -227,3 +227,19 @@ export function permission(action: string): { allowed: boolean; reason: string |
   const state = editor.view?.actions.find((a) => a.action === action);
   return state ? { allowed: state.allowed, reason: state.reason } : { allowed: false, reason: null };
 }
+
+/// Asks the core again what may be done, for the text being edited at this moment: an embargo
+/// typed or passing changes publish into schedule and back.
+export async function refreshActions(): Promise<void> {
+  const view = editor.view;
+  const draft = editor.draft;
+  if (!view || !draft) return;
+  try {
+    const actions = await backend().actions(view.article.id, clone(draft));
+    if (editor.view?.article.id === view.article.id && editor.view.article.head === view.article.head) {
+      editor.view = { ...editor.view, actions };
+    }
+  } catch (error) {
+    editor.error = errorMessage(error);
+  }
+}

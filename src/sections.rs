@@ -1,21 +1,21 @@
-//! The sections the section picker offers: every section path the library uses, those of the
+//! The sections a section picker offers (the app's, through its `sections` command): every section path the library uses, those of the
 //! newest `SAMPLE` articles first, most used first (what a desk picks from most), then the rest
 //! in alphabetical order, without the levels that only lead to them (경제 beside
 //! 경제 > 경제일반). Anything else is typed as a path such as `경제 > 경제일반`.
 
 use std::collections::HashMap;
 
-use copydesk::Library;
-use copydesk::search::Filter;
+use crate::Library;
+use crate::search::Filter;
 
 /// How many of the newest articles decide the order.
 pub const SAMPLE: u32 = 2_000;
 
-pub fn in_use(library: &Library) -> copydesk::Result<Vec<String>> {
+pub fn in_use(library: &Library) -> crate::Result<Vec<String>> {
     offered(library, SAMPLE)
 }
 
-fn offered(library: &Library, sample: u32) -> copydesk::Result<Vec<String>> {
+fn offered(library: &Library, sample: u32) -> crate::Result<Vec<String>> {
     let filter = Filter { limit: Some(sample), ..Filter::default() };
     let mut counts: HashMap<String, u32> = HashMap::new();
     for summary in library.list(&filter)? {
@@ -38,19 +38,21 @@ fn offered(library: &Library, sample: u32) -> copydesk::Result<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
-    use copydesk::article::{Content, Section};
-    use copydesk::clock::Clock;
-    use copydesk::user::{NewUser, Role};
+    use crate::article::{Content, Section};
+    use crate::clock::Clock;
+    use crate::user::{NewUser, Role};
 
     use super::*;
 
+    fn new_library(folder: &std::path::Path) -> Library {
+        let location = crate::store::Location::File(folder.join("library.sqlite3"));
+        Library::init(&location, Clock::from_setting(Some("2025-02-20T09:00:00+09:00")).unwrap()).unwrap()
+    }
+
     #[test]
     fn most_used_sections_first_each_once() {
-        let folder = std::env::temp_dir().join(format!("copydesk-app-sections-{}", std::process::id()));
-        std::fs::create_dir_all(&folder).unwrap();
-        let path = folder.join("library.sqlite3");
-        let mut library =
-            Library::init(&copydesk::store::Location::File(path), Clock::from_setting(Some("2025-02-20T09:00:00+09:00")).unwrap()).unwrap();
+        let folder = tempfile::tempdir().unwrap();
+        let mut library = new_library(folder.path());
         let user = NewUser { name: "김기랑".into(), title: "기자".into(), email: "rang@newspim.com".into(), role: Role::Editor };
         let user = library.add_user(None, user).unwrap();
         for section in ["경제 > 경제일반", "정치", "경제 > 경제일반", "", "문화 > 공연", "경제 > 경제일반", "정치"]
@@ -58,20 +60,13 @@ mod tests {
             library.create(&user, Content { section: Section::parse(section), ..Content::default() }).unwrap();
         }
         let sections = in_use(&library).unwrap();
-        drop(library);
-        std::fs::remove_dir_all(&folder).unwrap();
         assert_eq!(sections, ["경제 > 경제일반", "정치", "문화 > 공연"]);
     }
 
     #[test]
     fn sections_older_than_the_sample_come_after_it() {
-        let folder = std::env::temp_dir().join(format!("copydesk-app-old-sections-{}", std::process::id()));
-        std::fs::create_dir_all(&folder).unwrap();
-        let mut library = Library::init(
-            &copydesk::store::Location::File(folder.join("library.sqlite3")),
-            Clock::from_setting(Some("2025-02-20T09:00:00+09:00")).unwrap(),
-        )
-        .unwrap();
+        let folder = tempfile::tempdir().unwrap();
+        let mut library = new_library(folder.path());
         let user = NewUser { name: "김기랑".into(), title: "기자".into(), email: "rang@newspim.com".into(), role: Role::Editor };
         let user = library.add_user(None, user).unwrap();
         for (minute, section) in ["사회 > 사건", "정치", "경제 > 경제일반", "경제 > 경제일반"].into_iter().enumerate() {
@@ -79,8 +74,6 @@ mod tests {
             library.create(&user, Content { section: Section::parse(section), ..Content::default() }).unwrap();
         }
         let sections = offered(&library, 2).unwrap();
-        drop(library);
-        std::fs::remove_dir_all(&folder).unwrap();
         assert_eq!(sections, ["경제 > 경제일반", "사회 > 사건", "정치"], "the newest two articles first, then the rest alphabetically");
     }
 }
