@@ -163,20 +163,7 @@ proptest! {
             tags: vec![tag],
             ..Default::default()
         };
-        let article = copydesk::article::Article {
-            id: copydesk::article::ArticleId(1),
-            status: copydesk::workflow::Status::Draft,
-            content: content.clone(),
-            head: copydesk::revision::RevisionNo(1),
-            published_revision: None,
-            first_published: None,
-            last_modified: None,
-            corrections: Vec::new(),
-            created_by: copydesk::user::UserId(1),
-            created_at: jiff::Timestamp::UNIX_EPOCH,
-            updated_at: jiff::Timestamp::UNIX_EPOCH,
-            scheduled_by: None,
-        };
+        let article = crate::common::draft_of(&content);
         let input = PageInput { article: &article, content: &content, newsroom: &newsroom, preview: true };
         let page = render::page(&input, &copydesk::render::Resources::default(), &Templates::house()).unwrap();
         let findings = script_findings(&page, false);

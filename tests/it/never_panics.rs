@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use copydesk::article::{Article, ArticleId, Byline, Content, Photo, Section};
+use copydesk::article::{Article, Byline, Content, Photo, Section};
 use copydesk::import::PhotoError;
 use copydesk::newsroom::Newsroom;
-use copydesk::revision::{self, Delta, RevisionNo};
+use copydesk::revision::{self, Delta};
 use copydesk::search::{self, Terms};
 use proptest::prelude::*;
 
@@ -61,20 +61,7 @@ fn content(headline: String, body: String, extra: String) -> Content {
 }
 
 fn article(content: &Content) -> Article {
-    Article {
-        id: ArticleId(1),
-        status: copydesk::workflow::Status::Draft,
-        content: content.clone(),
-        head: RevisionNo(1),
-        published_revision: None,
-        first_published: None,
-        last_modified: None,
-        corrections: Vec::new(),
-        created_by: copydesk::user::UserId(1),
-        created_at: jiff::Timestamp::UNIX_EPOCH,
-        updated_at: jiff::Timestamp::UNIX_EPOCH,
-        scheduled_by: None,
-    }
+    crate::common::draft_of(content)
 }
 
 fn no_photos(name: &str) -> Result<Vec<u8>, PhotoError> {

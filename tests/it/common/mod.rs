@@ -115,3 +115,21 @@ pub fn story(headline: &str, body: &str) -> Content {
         ..Content::default()
     }
 }
+
+/// An unsaved draft holding `content`, for rendering without a library.
+pub fn draft_of(content: &Content) -> copydesk::article::Article {
+    copydesk::article::Article {
+        id: copydesk::article::ArticleId(1),
+        status: copydesk::workflow::Status::Draft,
+        content: content.clone(),
+        head: copydesk::revision::RevisionNo(1),
+        published_revision: None,
+        first_published: None,
+        last_modified: None,
+        corrections: Vec::new(),
+        created_by: copydesk::user::UserId(1),
+        created_at: Timestamp::UNIX_EPOCH,
+        updated_at: Timestamp::UNIX_EPOCH,
+        scheduled_by: None,
+    }
+}
