@@ -321,12 +321,13 @@ pub fn copied(copied: &copydesk::Copied, to: &Location, elapsed: std::time::Dura
     if json {
         return emit(&json!({ "copied": copied, "to": to.to_string(), "seconds": elapsed.as_secs_f64() }));
     }
+    let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     say!(
-        "copied {} people, {} articles with {} revisions and {} photos to {to} in {:.1} s; every revision reads back identical",
-        copied.people,
-        copied.articles,
-        copied.revisions,
-        copied.photos,
+        "copied {}, {} with {} and {} to {to} in {:.1} s; every revision reads back identical",
+        count(copied.people, "person", "people"),
+        count(copied.articles, "article", "articles"),
+        count(copied.revisions, "revision", "revisions"),
+        count(copied.photos, "photo", "photos"),
         elapsed.as_secs_f64()
     );
 }

@@ -71,7 +71,7 @@ fn a_reporters_library_file_moves_to_the_newsroom_database_with_every_revision()
     let file = cli.library.to_str().unwrap().to_string();
     let url = throwaway_postgres::fresh_database();
     let moved = ok(&file, &["copy-library", "--from", &file, "--to", &url]);
-    assert!(moved.contains("copied 3 people, 1 articles with 3 revisions and 2 photos"), "{moved}");
+    assert!(moved.contains("copied 3 people, 1 article with 3 revisions and 2 photos"), "{moved}");
 
     let json =
         |library: &str, args: &[&str]| -> serde_json::Value { serde_json::from_str(&ok(library, &[&["--json"], args].concat())).unwrap() };
