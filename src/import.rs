@@ -149,6 +149,26 @@ pub fn read_photo_in(folder: &Path, name: &str, max_bytes: u64) -> Result<Vec<u8
     })
 }
 
+/// The bytes of a photo a person picked (in the app's file dialog): a regular file of at most
+/// `max_bytes`, never a device or a pipe, which would read forever or wait forever.
+pub fn read_picked_photo(path: &Path, max_bytes: u64) -> crate::Result<Vec<u8>> {
+    let what = || format!("the photo {}", path.display());
+    read_regular_file(path, max_bytes).map_err(|refusal| match refusal {
+        FileRefusal::Unreadable(error) => crate::Error::io(path, error),
+        FileRefusal::NotRegular(kind) => {
+            crate::Error::invalid(what(), format!("{kind}, not a photo file; pick a JPEG, PNG, GIF or WebP file"))
+        }
+        FileRefusal::TooBig(size) => crate::Error::invalid(
+            what(),
+            format!(
+                "it is {:.1} MB, over the {} MB limit; save it smaller (a lower resolution or quality)",
+                size as f64 / MB as f64,
+                max_bytes / MB
+            ),
+        ),
+    })
+}
+
 /// Why a file named by a person was not read.
 enum FileRefusal {
     Unreadable(std::io::Error),

@@ -264,7 +264,7 @@ pub async fn add_photo(state: State<'_, AppState>, request: Request<'_>) -> Repl
 #[tauri::command]
 pub async fn add_photo_file(state: State<'_, AppState>, grants: State<'_, Grants>, token: String) -> Reply<Photo> {
     let path = grants.redeem(&token, Use::Photo)?;
-    let bytes = std::fs::read(&path).map_err(|error| IpcError::new(ErrorCode::Io, format!("{}: {error}", path.display())))?;
+    let bytes = copydesk::import::read_picked_photo(&path, copydesk::import::ImportOptions::default().max_photo_bytes)?;
     let name = path.file_name().map(|name| name.to_string_lossy().into_owned());
     let file = crate::photos::file_name(name.as_deref().unwrap_or("photo"));
     state.with(|desk| store_photo(desk, &file, bytes))
@@ -289,6 +289,12 @@ pub async fn preview(state: State<'_, AppState>, id: ArticleId, content: Content
 pub async fn to_instant(state: State<'_, AppState>, local: String) -> Reply<String> {
     let newsroom = state.with(|desk| Ok(desk.library()?.newsroom()?))?;
     Ok(newsroom.parse_local(&local)?.to_string())
+}
+
+/// A day typed in either of the app's languages as an ISO date (`Newsroom::parse_day`).
+#[tauri::command]
+pub async fn to_day(text: String) -> Reply<String> {
+    Ok(copydesk::newsroom::Newsroom::parse_day(&text)?.to_string())
 }
 
 /// An instant as a date and time in the newsroom's zone, the form the picker shows.

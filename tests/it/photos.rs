@@ -242,3 +242,16 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_photo_picked_in_the_app_is_read_only_if_it_is_an_ordinary_file_of_sensible_size() {
+    use copydesk::import::read_picked_photo;
+    let limit = 50 * 1024 * 1024;
+    let jpeg = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed-article/photos/signing-ceremony.jpg");
+    assert_eq!(read_picked_photo(&jpeg, limit).unwrap(), std::fs::read(&jpeg).unwrap());
+    // A device reads forever: refused by what it is, before a byte is read.
+    let zero = read_picked_photo(std::path::Path::new("/dev/zero"), limit).unwrap_err();
+    assert!(zero.to_string().contains("it is a device, not a photo file"), "{zero}");
+    let too_big = read_picked_photo(&jpeg, 1000).unwrap_err();
+    assert!(too_big.to_string().contains("MB, over the 0 MB limit"), "{too_big}");
+}
