@@ -37,6 +37,7 @@ const COMMANDS: &[&str] = &[
     "preview",
     "to_instant",
     "to_local",
+    "to_day",
     "export",
     "open_path",
     "pick_library",

@@ -64,6 +64,18 @@ impl Newsroom {
         Ok(civil.to_zoned_datetime(self.zone()?).map_err(|_| invalid())?.timestamp())
     }
 
+    /// A calendar day as people type it: `2025-02-20`, or as the app shows it in its two
+    /// languages, `2025. 02. 20.` (Korean) or `02/20/2025` (English). The one reader of typed
+    /// days, for the list's date filters and a photo's date.
+    pub fn parse_day(text: &str) -> Result<jiff::civil::Date, crate::Error> {
+        let text = text.trim();
+        let korean = text.strip_suffix('.').unwrap_or(text);
+        text.parse::<jiff::civil::Date>()
+            .or_else(|_| jiff::civil::Date::strptime("%Y. %m. %d", korean))
+            .or_else(|_| jiff::civil::Date::strptime("%m/%d/%Y", text))
+            .map_err(|_| crate::Error::invalid(format!("the date {text:?}"), "write it as 2025-02-20, 2025. 02. 20. or 02/20/2025"))
+    }
+
     /// `2025-02-20T15:09` in the newsroom's zone: what `parse_local` reads back.
     pub fn local(&self, at: Timestamp) -> String {
         at.to_zoned_datetime(self.zone_or_utc()).strftime("%Y-%m-%dT%H:%M").to_string()
@@ -117,6 +129,16 @@ impl Newsroom {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn typed_days_in_either_language_read_back_as_the_same_day() {
+        for typed in ["2025-02-20", "2025. 02. 20.", "2025. 02. 20", " 02/20/2025 "] {
+            assert_eq!(Newsroom::parse_day(typed).unwrap().to_string(), "2025-02-20", "{typed}");
+        }
+        for wrong in ["20/02/2025", "2025. 13. 01.", "어제", ""] {
+            assert_eq!(Newsroom::parse_day(wrong).unwrap_err().code(), "invalid", "{wrong}");
+        }
+    }
     use super::*;
 
     #[test]

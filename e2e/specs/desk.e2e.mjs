@@ -80,12 +80,14 @@ describe('a reporter and an editor in the Copydesk window', function () {
     await app.$('photo-caption').waitForDisplayed();
     await typeInto('photo-caption', '20일(현지시간) 일본 도쿄에서 열린 업무협약식에서 참석자들이 기념사진을 촬영하고 있다.');
     await typeInto('photo-credit', '중소벤처기업진흥공단');
+    // Typed the way the Korean UI writes days; the core reads it back as 2025-02-20.
     await app.browser.execute(() => {
       const input = document.querySelector('[data-testid="photo-date"]');
-      input.value = '2025-02-20';
+      input.value = '2025. 02. 20.';
       input.dispatchEvent(new Event('input', { bubbles: true }));
       input.dispatchEvent(new Event('change', { bubbles: true }));
     });
+    await app.until(async () => (await app.$('photo-date').getValue()) === '2025. 02. 20.', 'the photo date is not shown in Korean form');
     await typeInto('photo-alt', '업무협약식 참석자들의 기념사진');
     await app.$('photo-place').click();
     // A second photo dragged onto the editor from the desktop, then moved first.

@@ -121,6 +121,7 @@ pub fn run() {
             commands::preview,
             commands::to_instant,
             commands::to_local,
+            commands::to_day,
             commands::export,
             commands::open_path,
             commands::pick_library,

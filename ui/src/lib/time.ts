@@ -32,3 +32,13 @@ export function showLocal(local: string, language: 'ko' | 'en'): string {
   const [, year, month, day, hour, minute] = match;
   return language === 'ko' ? `${year}. ${month}. ${day}. ${hour}:${minute}` : `${month}/${day}/${year}, ${hour}:${minute}`;
 }
+
+/// A day (`2026-12-01`) written the way the app's language writes it: `2026. 12. 01.` in
+/// Korean, `12/01/2026` in English, whatever the system locale. The core
+/// (`Newsroom::parse_day`) reads both back.
+export function showDay(day: string, language: 'ko' | 'en'): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return day;
+  const [, year, month, day_] = match;
+  return language === 'ko' ? `${year}. ${month}. ${day_}.` : `${month}/${day_}/${year}`;
+}

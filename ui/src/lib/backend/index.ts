@@ -76,6 +76,8 @@ export interface Backend {
   preview(id: ArticleId, content: Content): Promise<Preview>;
   toInstant(local: string): Promise<string>;
   toLocal(instant: string): Promise<string>;
+  /** A day typed in either language (`2025. 02. 20.`, `02/20/2025`, `2025-02-20`) as `2025-02-20`. */
+  toDay(text: string): Promise<string>;
   /// Exports into the folder picked in `pickExportFolder` (its token), or `session.export_folder`.
   exportArticle(id: ArticleId, folder: string | null, format: Format, selfContained: boolean, preview: boolean): Promise<Exported>;
   /// Opens what an export wrote, by its `Exported.open` token.

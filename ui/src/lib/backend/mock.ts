@@ -287,6 +287,15 @@ export function mockBackend(): MockBackend {
     async toLocal(instant) {
       return instant.slice(0, 16);
     },
+    async toDay(text) {
+      record('toDay', text);
+      const korean = /^(\d{4})\. (\d{2})\. (\d{2})\.?$/.exec(text.trim());
+      const english = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text.trim());
+      if (korean) return `${korean[1]}-${korean[2]}-${korean[3]}`;
+      if (english) return `${english[3]}-${english[1]}-${english[2]}`;
+      if (/^\d{4}-\d{2}-\d{2}$/.test(text.trim())) return text.trim();
+      throw new BackendError({ code: 'invalid', message: `the date ${JSON.stringify(text)} is not valid` });
+    },
     async exportArticle(id, folder, format, selfContained, preview) {
       record('exportArticle', id, folder, format, selfContained, preview);
       const base = folder === null ? exportFolder : redeem(folder);

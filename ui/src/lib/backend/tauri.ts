@@ -53,6 +53,7 @@ export const tauriBackend: Backend = {
   preview: (id, content) => call('preview', { id, content }),
   toInstant: (local) => call('to_instant', { local }),
   toLocal: (instant) => call('to_local', { instant }),
+  toDay: (text) => call('to_day', { text }),
   exportArticle: (id, folder, format, selfContained, preview) => call('export', { id, folder, format, selfContained, preview }),
   openPath: (token) => call('open_path', { token }),
   addPhotoFile: (token) => call('add_photo_file', { token }),
