@@ -90,7 +90,11 @@ fn another_programs_database_is_refused_byte_for_byte_untouched() {
     let error = Library::open(&file(&path), Clock::System).err().expect("refused");
     assert!(error.to_string().contains("not a Copydesk library"), "{error}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
-    // Another program's file with our application id's neighbour is refused as well.
+    // Nor is it taken for a newer Copydesk library because it keeps a schema version of its own.
+    rollback_mode_file(&path, "PRAGMA user_version = 99;");
+    let error = Library::open(&file(&path), Clock::System).err().expect("refused");
+    assert!(error.to_string().contains("not a Copydesk library"), "{error}");
+    // And a file with another program's application id is refused as well.
     rollback_mode_file(&path, "PRAGMA application_id = 1;");
     let before = std::fs::read(&path).unwrap();
     assert!(Library::open(&file(&path), Clock::System).is_err());

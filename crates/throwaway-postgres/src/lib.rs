@@ -3,7 +3,6 @@
 //! small shell that waits on a pipe from this process: when the test binary exits, however it
 //! exits, the pipe closes, and the shell stops the server and deletes its folder.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -82,7 +81,7 @@ fn start() -> Cluster {
         wait "$server"
         rm -rf "$4"
     "#;
-    let mut supervisor = as_server_user(Path::new("/bin/sh"))
+    let supervisor = as_server_user(Path::new("/bin/sh"))
         .args(["-c", script, "sh"])
         .arg(&bin)
         .arg(&data)
@@ -92,8 +91,7 @@ fn start() -> Cluster {
         .stdout(Stdio::null())
         .spawn()
         .expect("the server starts");
-    // Held open for the life of this process; nothing is ever written but a stop on request.
-    let _ = supervisor.stdin.as_mut().map(|stdin| stdin.flush());
+    // The supervisor's stdin stays open for the life of this process: its end is the signal.
     let started = Instant::now();
     loop {
         if postgres::Client::connect(&format!("host=127.0.0.1 port={port} user=copydesk dbname=postgres"), postgres::NoTls).is_ok() {

@@ -61,7 +61,7 @@ pub fn inspect(path: &Path) -> Result<Found> {
     let version = usize::try_from(version).unwrap_or(usize::MAX);
     // Libraries written before schema v5 carry no application id; they have our tables.
     let ours = application_id == APPLICATION_ID || (application_id == 0 && tables == 3 && version >= 1);
-    if version > latest() && (ours || application_id == 0) {
+    if version > latest() && ours {
         return Err(Error::NewerLibrary { found: version, supported: latest() });
     }
     match (ours, any_table) {
