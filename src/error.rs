@@ -77,6 +77,10 @@ pub enum Error {
 
     #[error("the library holds data this build cannot read ({0}); check the library and repair its index")]
     Corrupt(String),
+
+    /// A newsroom server's answer, carried back to the client as the server said it.
+    #[error("{message}")]
+    Remote { code: ErrorCode, message: String },
 }
 
 /// A stable machine-readable kind of failure, for the app (exported to TypeScript, where the
@@ -109,6 +113,14 @@ pub enum ErrorCode {
     NotGranted,
     /// A failure that is a bug, not something the user did.
     Internal,
+    /// A newsroom server wants a signed-in person: no session, or one that expired or was revoked.
+    NotSignedIn,
+    /// Too many failed sign-ins for this account or address; wait before trying again.
+    TooManyAttempts,
+    /// A request larger than the server takes.
+    TooLarge,
+    /// The newsroom server cannot be reached or cannot reach its database now.
+    Unavailable,
 }
 
 impl ErrorCode {
@@ -133,6 +145,10 @@ impl ErrorCode {
             ErrorCode::ReadOnly => "read_only",
             ErrorCode::NotGranted => "not_granted",
             ErrorCode::Internal => "internal",
+            ErrorCode::NotSignedIn => "not_signed_in",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::Unavailable => "unavailable",
         }
     }
 }
@@ -171,6 +187,7 @@ impl Error {
             Error::Storage(_) => ErrorCode::Storage,
             Error::Migration(_) => ErrorCode::Migration,
             Error::Corrupt(_) => ErrorCode::Corrupt,
+            Error::Remote { code, .. } => *code,
         }
     }
 

@@ -11,7 +11,7 @@ use crate::revision::{self, FieldChange, Revision, RevisionKind, RevisionNo};
 use crate::search::{self, Filter, SearchHit, SearchResults, Terms};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Autosave, Budget, Commit, Health, Image, Location, ManagedBy, NewArticle, NewRevision, Store};
-use crate::user::{NewUser, Role, User};
+use crate::user::{NewUser, Role, User, UserId};
 use crate::workflow::{self, Action, Status};
 use crate::{Error, Result};
 
@@ -21,7 +21,8 @@ pub struct Library {
 }
 
 /// What a workflow action carries besides the action itself.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Change {
     /// The revision the user was looking at; a newer head is a conflict.
     pub base: Option<RevisionNo>,
@@ -89,6 +90,10 @@ impl Library {
     pub fn user(&self, email: Option<&str>) -> Result<User> {
         let email = email.map(str::trim).filter(|email| !email.is_empty()).ok_or(Error::NoActingUser)?;
         self.store.user_by_email(email)?.ok_or_else(|| Error::UnknownUser { email: email.to_string() })
+    }
+
+    pub fn user_with_id(&self, id: UserId) -> Result<User> {
+        self.store.user(id)
     }
 
     /// Admins manage people and settings; a library without an admin lets anyone set it up.
@@ -246,6 +251,15 @@ impl Library {
             if !problems.is_empty() {
                 return Err(Error::invalid(imported.source.display().to_string(), problems.join("; ")));
             }
+            for photo in &imported.content.photos {
+                let brought = imported.images.iter().any(|image| image.image == photo.image);
+                if !brought && !self.store.has_image(&photo.image)? {
+                    return Err(Error::invalid(
+                        format!("{}: the photo {:?}", imported.source.display(), photo.file),
+                        "its image is neither in the file's folder nor in this library; add the photo",
+                    ));
+                }
+            }
             let shown_to_readers = match imported.status {
                 Status::Scheduled => true,
                 Status::Published | Status::Killed => imported.first_published.is_some(),
@@ -321,9 +335,18 @@ impl Library {
         let mut released = Vec::new();
         for id in self.store.due_for_release(now)? {
             let article = self.store.article(id)?;
+            if article.status != Status::Scheduled {
+                continue;
+            }
             let releaser = self.store.user(article.scheduled_by.unwrap_or(article.created_by))?;
-            let change = Change { note: Some("embargo passed".into()), ..Change::default() };
-            released.push(self.act(&releaser, id, Action::Release, change)?);
+            // Based on the revision read here: of several processes releasing at once, exactly
+            // one commit lands and the others find the article already released.
+            let change = Change { note: Some("embargo passed".into()), base: Some(article.head), ..Change::default() };
+            match self.act(&releaser, id, Action::Release, change) {
+                Ok(article) => released.push(article),
+                Err(Error::Conflict { .. }) => {}
+                Err(error) => return Err(error),
+            }
         }
         Ok(released)
     }

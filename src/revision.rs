@@ -309,7 +309,7 @@ pub fn word_diff(old: &str, new: &str) -> Vec<Segment> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldChange {
-    pub field: &'static str,
+    pub field: String,
     pub before: String,
     pub after: String,
     /// Word-level pieces from `before` to `after`.
@@ -336,7 +336,7 @@ pub fn compare(old: &Content, new: &Content) -> Vec<FieldChange> {
         .filter(|(_, before, after)| before != after)
         .map(|(field, before, after)| {
             let segments = word_diff(&before, &after);
-            FieldChange { field, before, after, segments }
+            FieldChange { field: field.to_string(), before, after, segments }
         })
         .collect()
 }

@@ -1,11 +1,10 @@
 //! One function per command: parse what the user typed, call the library, print.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use copydesk::article::{Article, ArticleId, Content};
+use copydesk::article::{ArticleId, ArticleSummary};
 use copydesk::clock::Clock;
-use copydesk::export::markdown;
 use copydesk::import::{self, parse_instant};
 use copydesk::newsroom::Newsroom;
 use copydesk::revision::RevisionNo;
@@ -16,17 +15,27 @@ use copydesk::user::{NewUser, Role, User};
 use copydesk::{Change, Library};
 use copydesk_store_postgres::{init_library, open_library};
 
+use crate::editing::{OnLibrary, edit_in_editor};
 use crate::print;
 use crate::{Cli, Command, ExportArgs, FilterArgs, MatchArgs, UserCommand};
 
 pub fn run(cli: Cli) -> Result<()> {
     let clock = Clock::from_setting(cli.now.as_deref())?;
+    if let Some(server) = cli.server.clone() {
+        return crate::remote::run(cli, &server);
+    }
+    if matches!(cli.command, Command::Login { .. } | Command::Logout) {
+        bail!("name the newsroom server to sign in to with --server URL (or COPYDESK_SERVER)");
+    }
     let location = match &cli.library {
         Some(location) => location.clone(),
         None => Location::default_file().context("no data folder for this user; give the library with --library PATH")?,
     };
     let json = cli.json;
     let initialising = matches!(cli.command, Command::Init(_));
+    if let Command::Serve(args) = cli.command {
+        return crate::serve::run(&location, args, clock);
+    }
     if let Command::CopyLibrary { from, to } = &cli.command {
         return copy_library(from, to, clock, json);
     }
@@ -65,11 +74,39 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             print::newsroom(&location, &newsroom, json);
         }
-        Command::User(UserCommand::Add { name, title, email, role }) => {
+        Command::User(UserCommand::Add { name, title, email, role, password_stdin }) => {
             let role: Role = role.parse()?;
             let actor = maybe_acting(&library)?;
+            // Read and checked before the person exists, so a bad password adds nobody.
+            let password = if password_stdin {
+                let password = crate::serve::read_password()?;
+                copydesk_store_postgres::accounts::check_password(&password)?;
+                Some((crate::serve::accounts(&location)?, password))
+            } else {
+                None
+            };
             let user = library.add_user(actor.as_ref(), NewUser { name, title, email, role })?;
+            let by = actor.as_ref().map(|actor| actor.id);
+            if let Some((mut accounts, password)) = password {
+                accounts.audit(library.now(), by, "user_added", &user.email, "", user.role.as_str())?;
+                accounts.set_password(user.id, &password, library.now(), by)?;
+            } else if matches!(location, Location::Postgres(_)) {
+                crate::serve::accounts(&location)?.audit(library.now(), by, "user_added", &user.email, "", user.role.as_str())?;
+            }
             print::users(&[user], json);
+        }
+        Command::User(UserCommand::Passwd { email, password_stdin: _ }) => {
+            let mut accounts = crate::serve::accounts(&location)?;
+            let user = library.user(Some(&email))?;
+            let password = crate::serve::read_password()?;
+            accounts.set_password(user.id, &password, library.now(), maybe_acting(&library)?.map(|actor| actor.id))?;
+            print::done(&format!("password set for {}; their sessions ended", user.email), json);
+        }
+        Command::User(UserCommand::Disable { email }) => set_disabled(&location, &library, &email, true, maybe_acting(&library)?, json)?,
+        Command::User(UserCommand::Enable { email }) => set_disabled(&location, &library, &email, false, maybe_acting(&library)?, json)?,
+        Command::User(UserCommand::Audit { limit }) => {
+            let mut accounts = crate::serve::accounts(&location)?;
+            print::audit(&accounts.audit_log(limit)?, &library.users()?, &library.newsroom()?, json);
         }
         Command::User(UserCommand::List) => print::users(&library.users()?, json),
         Command::Import { files, max_photo_mb } => {
@@ -95,7 +132,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let actor = acting(&library)?;
             let newsroom = library.newsroom()?;
             let draft = library.create(&actor, copydesk::draft::new_draft(&actor, &newsroom))?;
-            edit_in_editor(&mut library, &actor, draft.id, json)?;
+            edit_in_editor(&mut OnLibrary { library: &mut library, actor: &actor }, draft.id, json)?;
         }
         Command::List(filter) => {
             let newsroom = library.newsroom()?;
@@ -117,7 +154,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Edit { id } => {
             let actor = acting(&library)?;
-            edit_in_editor(&mut library, &actor, id.parse()?, json)?;
+            edit_in_editor(&mut OnLibrary { library: &mut library, actor: &actor }, id.parse()?, json)?;
         }
         Command::Submit { id, note } => {
             let actor = acting(&library)?;
@@ -168,7 +205,7 @@ pub fn run(cli: Cli) -> Result<()> {
             print::search(&results, &newsroom, json);
         }
         Command::Export(args) => {
-            let (ids, options, folder) = export_request(&library, args)?;
+            let (ids, options, folder) = export_request(&library.newsroom()?, &|filter| library.list(filter), args)?;
             let report =
                 print::with_progress(ids.len(), json, |progress| copydesk::export::export(&library, &ids, &folder, &options, progress))?;
             print::exported(&report, json);
@@ -187,8 +224,8 @@ pub fn run(cli: Cli) -> Result<()> {
             bar.finish_and_clear();
             print::filled(&filled, started.elapsed(), json);
         }
-        // Handled above: it opens two libraries of its own.
-        Command::CopyLibrary { .. } => {}
+        // Handled above: they open libraries of their own, or none.
+        Command::CopyLibrary { .. } | Command::Serve(_) | Command::Login { .. } | Command::Logout => {}
         Command::Backup { path } => {
             // A backup copies the file itself; a server database is backed up by its own tools.
             let Location::File(file) = &location else {
@@ -206,8 +243,18 @@ pub fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
+/// Disables a person on a newsroom's database (ending their sessions), or enables them again.
+fn set_disabled(location: &Location, library: &Library, email: &str, disable: bool, actor: Option<User>, json: bool) -> Result<()> {
+    let mut accounts = crate::serve::accounts(location)?;
+    let user = library.user(Some(email))?;
+    accounts.set_disabled(user.id, disable, library.now(), actor.map(|actor| actor.id))?;
+    let done = if disable { "disabled; their sessions ended" } else { "may sign in again" };
+    print::done(&format!("{} {done}", user.email), json);
+    Ok(())
+}
+
 impl MatchArgs {
-    fn to_filter(&self, newsroom: &Newsroom) -> copydesk::Result<Filter> {
+    pub(crate) fn to_filter(&self, newsroom: &Newsroom) -> copydesk::Result<Filter> {
         let when = |text: &Option<String>| text.as_deref().map(|text| parse_when(text, newsroom)).transpose();
         Ok(Filter {
             status: self.status.as_deref().map(str::parse).transpose()?,
@@ -230,14 +277,18 @@ impl MatchArgs {
 }
 
 impl FilterArgs {
-    fn to_filter(&self, newsroom: &Newsroom) -> copydesk::Result<Filter> {
+    pub(crate) fn to_filter(&self, newsroom: &Newsroom) -> copydesk::Result<Filter> {
         Ok(Filter { limit: Some(self.limit), offset: Some(self.offset), ..self.matching.to_filter(newsroom)? })
     }
 }
 
 /// The articles an export takes and how: the ids given, or every article the filters select
 /// (published ones unless a status is named or it is a preview).
-fn export_request(library: &Library, args: ExportArgs) -> Result<(Vec<ArticleId>, copydesk::export::ExportOptions, PathBuf)> {
+pub(crate) fn export_request(
+    newsroom: &Newsroom,
+    list: &dyn Fn(&Filter) -> copydesk::Result<Vec<ArticleSummary>>,
+    args: ExportArgs,
+) -> Result<(Vec<ArticleId>, copydesk::export::ExportOptions, PathBuf)> {
     let format: copydesk::export::Format = args.format.parse()?;
     let batch = args.all || !args.filter.is_empty();
     if args.ids.is_empty() && !batch {
@@ -250,13 +301,12 @@ fn export_request(library: &Library, args: ExportArgs) -> Result<(Vec<ArticleId>
     }
     let mut ids: Vec<ArticleId> = args.ids.iter().map(|id| id.parse()).collect::<copydesk::Result<_>>()?;
     if batch {
-        let newsroom = library.newsroom()?;
         let mut matching = args.filter;
         if matching.status.is_none() && !args.preview {
             matching.status = Some("published".to_string());
         }
-        let filter = Filter { limit: Some(u32::MAX), ..matching.to_filter(&newsroom)? };
-        let mut summaries = library.list(&filter)?;
+        let filter = Filter { limit: Some(u32::MAX), ..matching.to_filter(newsroom)? };
+        let mut summaries = list(&filter)?;
         // Oldest first, so that a rerun over a growing archive writes the index in a stable order.
         summaries.reverse();
         ids = summaries.into_iter().map(|summary| summary.id).collect();
@@ -284,111 +334,6 @@ fn parse_when(text: &str, newsroom: &Newsroom) -> copydesk::Result<jiff::Timesta
         what: format!("the date {text:?}"),
         fix: "write it as 2025-02-20, 2025-02-20T15:09 or 2025-02-20T15:09:00+09:00".into(),
     })
-}
-
-/// Opens `$EDITOR` on the article as a front matter file and saves what comes back as a revision
-/// based on the revision that was opened. The file is kept whenever the save fails, so no words
-/// are lost.
-fn edit_in_editor(library: &mut Library, actor: &User, id: ArticleId, json: bool) -> Result<()> {
-    let article = library.article(id)?;
-    let newsroom = library.newsroom()?;
-    let original = markdown::document(&article, &article.content, &newsroom);
-    let folder = tempfile::Builder::new().prefix("copydesk-edit-").tempdir().context("cannot make a folder for the edit")?;
-    let file = folder.path().join(format!("article-{}-revision-{}.md", article.id, article.head));
-    std::fs::write(&file, &original).with_context(|| format!("cannot write {}", file.display()))?;
-    run_editor(&file)?;
-    let edited = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-    if edited == original.as_bytes() {
-        print::done("no changes", json);
-        return Ok(());
-    }
-    let kept = || match keep_unsaved(&file, article.id) {
-        Ok(keep) => format!("your text is kept in {}", keep.display()),
-        Err(error) => {
-            // The edit's own private folder is the last place the words are; leave it behind.
-            let folder = folder.keep();
-            format!(
-                "your text is kept in {}\n(it could not be kept in your data folder: {error:#})",
-                folder.join(file.file_name().unwrap_or_default()).display()
-            )
-        }
-    };
-    let result = parse_edit(library, &article, &file, &newsroom).and_then(|(content, images)| {
-        // New photos must be in the library before the content may refer to them.
-        for image in images {
-            library.add_image(image.bytes)?;
-        }
-        Ok(library.save(actor, id, article.head, content)?)
-    });
-    match result {
-        Ok(saved) => {
-            print::transition(&saved, &newsroom, json);
-            Ok(())
-        }
-        Err(error) => Err(error.context(kept())),
-    }
-}
-
-/// Copies a failed edit to a new file of its own in the user's data folder (the one the default
-/// library lives in), readable by the user alone: the article may be embargoed, and a fixed name
-/// in a shared folder could be a link planted by someone else.
-fn keep_unsaved(file: &Path, id: ArticleId) -> Result<PathBuf> {
-    let data = Location::data_folder().context("this user has no data folder")?;
-    let data = data.as_path();
-    std::fs::create_dir_all(data).with_context(|| format!("cannot make {}", data.display()))?;
-    let folder = data.join("unsaved");
-    let mut builder = std::fs::DirBuilder::new();
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    match builder.create(&folder) {
-        Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => {
-            return Err(error).with_context(|| format!("cannot make {}", folder.display()));
-        }
-        _ => {}
-    }
-    let text = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    // Created exclusively under a new random name (tempfile makes it 0600 on Unix).
-    let mut keep = tempfile::Builder::new()
-        .prefix(&format!("article-{id}-unsaved-"))
-        .suffix(".md")
-        .tempfile_in(&folder)
-        .with_context(|| format!("cannot make a file in {}", folder.display()))?;
-    std::io::Write::write_all(&mut keep, &text).with_context(|| format!("cannot write {}", keep.path().display()))?;
-    let (_, path) = keep.keep().with_context(|| format!("cannot keep a file in {}", folder.display()))?;
-    Ok(path)
-}
-
-fn parse_edit(library: &Library, article: &Article, file: &Path, newsroom: &Newsroom) -> Result<(Content, Vec<copydesk::store::Image>)> {
-    let text = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let text = String::from_utf8(text).context("the edited file is not UTF-8 text")?;
-    // Photos already in the article come from the library; new ones from the working folder,
-    // confined to it as an import confines photos to the article file's folder.
-    let mut read_photo = |name: &str| -> Result<Vec<u8>, import::PhotoError> {
-        if let Some(photo) = article.content.photos.iter().find(|photo| photo.file == name) {
-            return library.image(&photo.image).map(|image| image.bytes).map_err(|error| import::PhotoError::Unreadable {
-                path: PathBuf::from(name),
-                error: std::io::Error::other(error.to_string()),
-            });
-        }
-        import::read_photo_in(Path::new("."), name, import::ImportOptions::default().max_photo_bytes)
-    };
-    let imported = import::parse(&text, file, newsroom, &mut read_photo).map_err(copydesk::Error::Import)?;
-    Ok((imported.content, imported.images))
-}
-
-fn run_editor(file: &Path) -> Result<()> {
-    let editor = std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "vi".into());
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("copydesk-editor")
-        .arg(file)
-        .status()
-        .with_context(|| format!("cannot start the editor {editor:?}; set EDITOR"))?;
-    if !status.success() {
-        bail!("the editor {editor:?} exited with {status}; nothing was saved");
-    }
-    Ok(())
 }
 
 /// Copies a whole library into a new one: the target is made here, so it must not exist yet

@@ -2,7 +2,10 @@
 //! library function and prints the result (as JSON with `--json`).
 
 mod commands;
+mod editing;
 mod print;
+mod remote;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,7 +20,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "COPYDESK_LIBRARY", value_name = "PATH|URL")]
     pub library: Option<copydesk::store::Location>,
 
-    /// Act as the user with this email
+    /// Work through a newsroom server (https://HOST[:PORT]) as the person signed in with `login`
+    #[arg(long, global = true, env = "COPYDESK_SERVER", value_name = "URL", conflicts_with = "library")]
+    pub server: Option<String>,
+
+    /// Act as the user with this email (on a library; on a server you act as who signed in)
     #[arg(long, global = true, env = "COPYDESK_USER", value_name = "EMAIL")]
     pub user: Option<String>,
 
@@ -122,6 +129,18 @@ pub enum Command {
         #[arg(long, value_name = "PATH|URL")]
         to: copydesk::store::Location,
     },
+    /// Serve the library in a PostgreSQL database to a newsroom over HTTP(S)
+    Serve(ServeArgs),
+    /// Sign in to the newsroom server given with --server; the session is kept for this user
+    Login {
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input (a line), so it stays out of the shell history
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Sign out of the newsroom server: the session ends everywhere it was used
+    Logout,
     /// Fill a library with a synthetic Korean news archive, for benchmarks
     BenchArchive {
         #[arg(long, default_value_t = 10_000)]
@@ -180,7 +199,9 @@ impl Command {
         match self {
             Command::Init(_)
             | Command::Settings(_)
-            | Command::User(UserCommand::Add { .. })
+            | Command::User(
+                UserCommand::Add { .. } | UserCommand::Passwd { .. } | UserCommand::Disable { .. } | UserCommand::Enable { .. },
+            )
             | Command::Import { .. }
             | Command::New
             | Command::Edit { .. }
@@ -202,6 +223,9 @@ impl Command {
             | Command::Check { .. }
             | Command::Backup { .. }
             | Command::CopyLibrary { .. }
+            | Command::Serve(_)
+            | Command::Login { .. }
+            | Command::Logout
             | Command::BenchArchive { .. } => false,
         }
     }
@@ -221,9 +245,58 @@ pub enum UserCommand {
         /// reporter, editor or admin
         #[arg(long)]
         role: String,
+        /// Also set their password for a newsroom server, read from standard input
+        #[arg(long)]
+        password_stdin: bool,
     },
     /// List the people
     List,
+    /// Set a person's password for the newsroom server (read from standard input); ends their sessions
+    Passwd {
+        email: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Stop a person from signing in to the newsroom server; ends their sessions
+    Disable { email: String },
+    /// Let a disabled person sign in again
+    Enable { email: String },
+    /// Show the newsroom server's audit log: sign-ins, failed sign-ins, admin actions
+    Audit {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// The address to listen on
+    #[arg(long, default_value = "127.0.0.1:7700", value_name = "ADDRESS:PORT")]
+    pub listen: std::net::SocketAddr,
+    /// A PEM certificate chain, to serve HTTPS (with --tls-key)
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The certificate's PEM private key
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Requests carried out at once (each holds two database connections)
+    #[arg(long, default_value_t = 16)]
+    pub workers: usize,
+    /// The largest request, in MB (an article with its photos goes in several)
+    #[arg(long, default_value_t = 64, value_name = "MB")]
+    pub max_request_mb: usize,
+    /// How long a request may take, in seconds
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub request_timeout: u64,
+    /// How often to look for embargoes that passed, in seconds
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub release_every: u64,
+    /// How long a session lasts unused, in seconds (12 hours by default)
+    #[arg(long, default_value_t = 43_200, value_name = "SECONDS")]
+    pub session_idle: u64,
+    /// Take the client's address from X-Forwarded-For (only behind a reverse proxy that sets it)
+    #[arg(long)]
+    pub behind_proxy: bool,
 }
 
 /// Which articles a command takes.

@@ -85,6 +85,12 @@ fn hint(error: &copydesk::Error) -> Option<String> {
             "name another library with --library PATH or COPYDESK_LIBRARY".into()
         }
         Error::NotFound { .. } => "`copydesk list` shows the articles, `copydesk history ID` their revisions".into(),
+        Error::Remote { code: copydesk::ErrorCode::NotSignedIn, .. } => {
+            "sign in with `copydesk --server URL login --email EMAIL --password-stdin`".into()
+        }
+        Error::Remote { code: copydesk::ErrorCode::Unavailable, .. } => {
+            "check the address given with --server (or COPYDESK_SERVER); the server's /ready says whether it can work".into()
+        }
         Error::NoLibrary { .. } => "make a new library with `copydesk init`, or name another with --library PATH".into(),
         Error::ReadOnly { .. } => "copy it somewhere writable with `copydesk backup COPY` and work on the copy".into(),
         _ => return None,
@@ -107,7 +113,7 @@ pub fn done(message: &str, json: bool) {
     }
 }
 
-pub fn newsroom(location: &Location, newsroom: &Newsroom, json: bool) {
+pub fn newsroom(location: &dyn std::fmt::Display, newsroom: &Newsroom, json: bool) {
     if json {
         emit(&json!({ "library": location.to_string(), "newsroom": newsroom }));
         return;
@@ -115,6 +121,27 @@ pub fn newsroom(location: &Location, newsroom: &Newsroom, json: bool) {
     say!("library    {location}");
     for key in Newsroom::KEYS {
         say!("{key:<10} {}", newsroom.get(key).unwrap_or_default());
+    }
+}
+
+pub fn audit(entries: &[copydesk_protocol::AuditEntry], users: &[User], newsroom: &Newsroom, json: bool) {
+    if json {
+        return emit(entries);
+    }
+    for entry in entries {
+        let actor = entry
+            .actor
+            .map(|id| users.iter().find(|user| user.id == id).map_or_else(|| format!("user {id}"), |user| user.email.clone()))
+            .unwrap_or_else(|| "-".into());
+        say!(
+            "{}  {:<16} {:<24} {:<24} {:<15} {}",
+            when(newsroom, Some(entry.at)),
+            entry.action,
+            actor,
+            entry.subject,
+            entry.address,
+            entry.detail
+        );
     }
 }
 

@@ -4,6 +4,7 @@
 //! on both. A commit locks its article's row, so of two processes saving on the same base
 //! revision exactly one wins.
 
+pub mod accounts;
 mod articles;
 mod lists;
 mod people;
@@ -190,7 +191,7 @@ impl PostgresStore {
         }
     }
 
-    fn connect(url: &str) -> Result<Client> {
+    pub(crate) fn connect(url: &str) -> Result<Client> {
         Client::connect(url, NoTls).map_err(|error| {
             Error::invalid(
                 format!("the library at {}", shown(url)),
