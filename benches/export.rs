@@ -99,6 +99,7 @@ fn main() {
         date: Some("2025-02-20".parse().unwrap()),
         email: "rang@newspim.com".into(),
         alt: "업무협약식 기념사진".into(),
+        creator: String::new(),
     };
     let articles: Vec<Article> = (0..count).map(|n| article(n, content(n, Some(photo.clone())))).collect();
     let average = articles.iter().map(|article| article.content.body.len()).sum::<usize>() / count.max(1);
