@@ -144,7 +144,12 @@ pub fn document(context: &ExportContext<'_>, item: &Item) -> Value {
                     association["by"] = json!(photo.credit);
                 }
                 if let Some(date) = photo.date {
-                    association["contentCreated"] = json!(date.to_string());
+                    // A date-time in ninjs: the start of the day in the newsroom's zone.
+                    let start = newsroom
+                        .parse_local(&format!("{date} 00:00"))
+                        .map(|at| newsroom.iso(at))
+                        .unwrap_or_else(|_| format!("{date}T00:00:00Z"));
+                    association["contentCreated"] = json!(start);
                 }
                 if !photo.creator.is_empty() || !photo.email.is_empty() {
                     let mut photographer = json!({ "rel": "photographer" });
