@@ -56,6 +56,7 @@ fn content(n: usize, photo: Option<copydesk::article::Photo>) -> Content {
         tags: vec!["중진공".into(), "바이오".into(), "업무협약".into()],
         related: Vec::new(),
         embargo: None,
+        source: None,
     }
 }
 

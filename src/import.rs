@@ -85,9 +85,10 @@ pub fn read_file_with(path: &Path, newsroom: &Newsroom, options: &ImportOptions)
     let problem = |line: Option<usize>, message: String| vec![ImportProblem { file: path.to_path_buf(), line, message }];
     let bytes = read_regular_file(path, MAX_ARTICLE_BYTES).map_err(|refusal| match refusal {
         FileRefusal::Unreadable(error) => problem(None, format!("cannot be read: {error}")),
-        FileRefusal::NotRegular(kind) => {
-            problem(None, format!("is not a regular file ({kind}): name an article file (.md) or an agency item (NewsML-G2 .xml, ninjs .json)"))
-        }
+        FileRefusal::NotRegular(kind) => problem(
+            None,
+            format!("is not a regular file ({kind}): name an article file (.md) or an agency item (NewsML-G2 .xml, ninjs .json)"),
+        ),
         FileRefusal::TooBig(size) => problem(
             None,
             format!(

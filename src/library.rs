@@ -20,6 +20,10 @@ pub struct Library {
     clock: Clock,
 }
 
+/// A later version of an agency item for the article that holds it: the new content, the
+/// revision's note, and the photos it brings.
+type AgencyUpdate = (Content, String, Vec<Image>);
+
 /// What a workflow action carries besides the action itself.
 #[derive(Debug, Clone, Default)]
 pub struct Change {
@@ -244,7 +248,12 @@ impl Library {
         // Of several versions of one item in a batch, the newest counts.
         let mut batch = batch;
         let newest = |batch: &[ImportedArticle], source: &crate::article::Source| {
-            batch.iter().filter_map(|other| other.content.source.as_ref()).filter(|other| other.id == source.id).map(|other| other.version).max()
+            batch
+                .iter()
+                .filter_map(|other| other.content.source.as_ref())
+                .filter(|other| other.id == source.id)
+                .map(|other| other.version)
+                .max()
         };
         let keep: Vec<bool> = batch
             .iter()
@@ -252,7 +261,11 @@ impl Library {
             .map(|(index, imported)| match &imported.content.source {
                 Some(source) if !source.id.is_empty() => {
                     let first_newest = batch.iter().position(|other| {
-                        other.content.source.as_ref().is_some_and(|other| other.id == source.id && Some(other.version) == newest(&batch, source))
+                        other
+                            .content
+                            .source
+                            .as_ref()
+                            .is_some_and(|other| other.id == source.id && Some(other.version) == newest(&batch, source))
                     });
                     first_newest == Some(index)
                 }
@@ -266,7 +279,7 @@ impl Library {
         });
 
         // (position in the batch, the article it updates, the update or None when unchanged)
-        let mut updates: Vec<(usize, Article, Option<(Content, String, Vec<Image>)>)> = Vec::new();
+        let mut updates: Vec<(usize, Article, Option<AgencyUpdate>)> = Vec::new();
         let mut fresh = Vec::with_capacity(batch.len());
         for (position, imported) in batch.into_iter().enumerate() {
             let Some(existing) = self.agency_original(&imported.content)? else {

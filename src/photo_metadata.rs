@@ -240,13 +240,7 @@ impl Iim {
     }
 
     fn all(&self, dataset: u8) -> Vec<String> {
-        self.fields
-            .get(&dataset)
-            .into_iter()
-            .flatten()
-            .map(|value| self.decode(value))
-            .filter(|text| !text.is_empty())
-            .collect()
+        self.fields.get(&dataset).into_iter().flatten().map(|value| self.decode(value)).filter(|text| !text.is_empty()).collect()
     }
 
     fn first(&self, dataset: u8) -> Option<String> {
@@ -270,7 +264,8 @@ impl Iim {
 
 /// Trims a value and drops control characters (IIM pads with NULs, some writers end with CR).
 fn clean(text: &str) -> String {
-    let text: String = text.chars().map(|c| if c == '\r' || c == '\n' || c == '\t' { ' ' } else { c }).filter(|c| !c.is_control()).collect();
+    let text: String =
+        text.chars().map(|c| if c == '\r' || c == '\n' || c == '\t' { ' ' } else { c }).filter(|c| !c.is_control()).collect();
     text.trim().to_string()
 }
 
@@ -338,7 +333,7 @@ impl Xmp {
 /// The XMP packet carrying `metadata`.
 pub fn xmp_packet(metadata: &PhotoMetadata) -> String {
     use quick_xml::escape::escape;
-    let text = |value: &str| escape(&clean(value)).into_owned();
+    let text = |value: &str| escape(clean(value)).into_owned();
     let alt = |name: &str, value: &str| {
         if value.trim().is_empty() {
             String::new()

@@ -57,10 +57,7 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
             Ok((_, event)) => (String::new(), event),
             Err(error) => {
                 let error = error.to_string();
-                return Err(XmlError(format!(
-                    "is not well-formed XML (line {}: {error}): check that the whole item arrived",
-                    at(&reader)
-                )));
+                return Err(XmlError(format!("is not well-formed XML (line {}: {error}): check that the whole item arrived", at(&reader))));
             }
         };
         match event {
@@ -79,7 +76,8 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
                 let mut element =
                     Element { namespace, name: start.local_name().as_ref().to_string(), attributes: Vec::new(), children: Vec::new() };
                 for attribute in start.attributes() {
-                    let attribute = attribute.map_err(|error| XmlError(format!("has a damaged attribute (line {}: {error})", at(&reader))))?;
+                    let attribute =
+                        attribute.map_err(|error| XmlError(format!("has a damaged attribute (line {}: {error})", at(&reader))))?;
                     let key = attribute.key.as_ref();
                     if key == "xmlns" || key.starts_with("xmlns:") {
                         continue;
@@ -92,7 +90,11 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
                     let value = attribute
                         .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                         .map_err(|error| XmlError(format!("has an attribute it cannot resolve (line {}: {error})", at(&reader))))?;
-                    element.attributes.push(Attribute { namespace: attribute_namespace, name: local.as_ref().to_string(), value: value.into_owned() });
+                    element.attributes.push(Attribute {
+                        namespace: attribute_namespace,
+                        name: local.as_ref().to_string(),
+                        value: value.into_owned(),
+                    });
                 }
                 if matches!(event, Event::Empty(_)) {
                     close(&mut stack, &mut root, element);

@@ -112,12 +112,8 @@ pub fn document(context: &ExportContext<'_>, item: &Item) -> String {
     for photo in &content.photos {
         let file = render::photo_file(photo);
         let href = if newsroom.base_url.is_empty() { file.clone() } else { render::site_url(newsroom, &file) };
-        let _ = writeln!(
-            out,
-            r#"    <link rel="irel:associatedWith" href="{}" contenttype="{}">"#,
-            escape(&href),
-            escape(&photo.media_type)
-        );
+        let _ =
+            writeln!(out, r#"    <link rel="irel:associatedWith" href="{}" contenttype="{}">"#, escape(&href), escape(&photo.media_type));
         let _ = writeln!(out, r#"      <itemClass qcode="ninat:picture"/>"#);
         if !photo.caption.trim().is_empty() {
             let _ = writeln!(out, "      <title>{}</title>", escape(photo.caption.trim()));
@@ -160,7 +156,12 @@ pub fn document(context: &ExportContext<'_>, item: &Item) -> String {
     }
     let _ = writeln!(out, r#"    <language tag="{}"/>"#, escape(language));
     for level in &content.section.0 {
-        let _ = writeln!(out, r#"    <subject type="cpnat:abstract" qcode="copydesk-section:{}"><name>{}</name></subject>"#, escape(&code(level)), escape(level));
+        let _ = writeln!(
+            out,
+            r#"    <subject type="cpnat:abstract" qcode="copydesk-section:{}"><name>{}</name></subject>"#,
+            escape(&code(level)),
+            escape(level)
+        );
     }
     let _ = writeln!(out, "    <headline>{}</headline>", escape(content.headline.trim()));
     for line in &content.subheadlines {

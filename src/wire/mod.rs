@@ -59,12 +59,12 @@ pub fn parse_dateline(text: &str) -> Dateline {
 /// and unknown blocks give their text; nothing is run or kept as HTML.
 pub fn markdown_body(root: &Element) -> String {
     let mut blocks = Vec::new();
-    block(root, &mut blocks, 0);
+    block(root, &mut blocks);
     blocks.retain(|block: &String| !block.trim().is_empty());
     blocks.join("\n\n")
 }
 
-fn block(element: &Element, blocks: &mut Vec<String>, depth: usize) {
+fn block(element: &Element, blocks: &mut Vec<String>) {
     let mut pending = String::new();
     let flush = |pending: &mut String, blocks: &mut Vec<String>| {
         let text = collapse(pending);
@@ -93,9 +93,12 @@ fn block(element: &Element, blocks: &mut Vec<String>, depth: usize) {
                 "blockquote" | "bq" => {
                     flush(&mut pending, blocks);
                     let mut inner = Vec::new();
-                    block(child, &mut inner, depth + 1);
-                    let quoted: Vec<String> =
-                        inner.iter().filter(|text| !text.trim().is_empty()).map(|text| format!("> {}", text.replace('\n', "\n> "))).collect();
+                    block(child, &mut inner);
+                    let quoted: Vec<String> = inner
+                        .iter()
+                        .filter(|text| !text.trim().is_empty())
+                        .map(|text| format!("> {}", text.replace('\n', "\n> ")))
+                        .collect();
                     blocks.push(quoted.join("\n>\n"));
                 }
                 "ul" | "ol" => {
@@ -118,7 +121,7 @@ fn block(element: &Element, blocks: &mut Vec<String>, depth: usize) {
                 }
                 _ => {
                     flush(&mut pending, blocks);
-                    block(child, blocks, depth + 1);
+                    block(child, blocks);
                 }
             },
         }

@@ -79,9 +79,9 @@ fn class(item: &Element) -> String {
 fn not_text(class: &str) -> String {
     match class {
         "" => "is a news item without an item class (itemMeta/itemClass): Copydesk imports text items (ninat:text)".into(),
-        "picture" | "graphic" => format!(
-            "is a {class} item, not text: add the picture to an article as a photo (its caption and credit are read from the file)"
-        ),
+        "picture" | "graphic" => {
+            format!("is a {class} item, not text: add the picture to an article as a photo (its caption and credit are read from the file)")
+        }
         other => format!("is a {other} item, not text: Copydesk imports text news items (ninat:text)"),
     }
 }
@@ -128,7 +128,12 @@ fn article(
             headline = find(head, "hl1").map(Element::text).unwrap_or_default();
         }
         if subheadlines.is_empty() {
-            subheadlines = find(head, "hedline").into_iter().flat_map(|hedline| hedline.elements()).filter(|e| e.name == "hl2").map(Element::text).collect();
+            subheadlines = find(head, "hedline")
+                .into_iter()
+                .flat_map(|hedline| hedline.elements())
+                .filter(|e| e.name == "hl2")
+                .map(Element::text)
+                .collect();
         }
     }
     subheadlines.retain(|line| !line.is_empty());
@@ -202,7 +207,8 @@ fn article(
 
     let mut tags: Vec<String> = Vec::new();
     for subject in content_meta.all(NS, "subject").chain(content_meta.all(NS, "keyword")) {
-        let name = if subject.name == "keyword" { subject.text() } else { subject.first(NS, "name").map(Element::text).unwrap_or_default() };
+        let name =
+            if subject.name == "keyword" { subject.text() } else { subject.first(NS, "name").map(Element::text).unwrap_or_default() };
         if !name.is_empty() && !tags.contains(&name) {
             tags.push(name);
         }
@@ -315,7 +321,8 @@ fn plain_body(item: &Element) -> String {
 fn picture_photo(picture: &Element, read_photo: &mut ReadPhoto) -> Result<Option<(Photo, Image)>, String> {
     let empty = Element::default();
     let meta = picture.first(NS, "contentMeta").unwrap_or(&empty);
-    let Some(remote) = picture.first(NS, "contentSet").and_then(|set| set.all(NS, "remoteContent").find(|remote| remote.attribute("href").is_some()))
+    let Some(remote) =
+        picture.first(NS, "contentSet").and_then(|set| set.all(NS, "remoteContent").find(|remote| remote.attribute("href").is_some()))
     else {
         return Ok(None);
     };

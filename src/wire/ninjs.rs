@@ -24,13 +24,17 @@ pub fn read(text: &str, source: &Path, newsroom: &Newsroom, read_photo: &mut Rea
         problem(format!("is not JSON (line {}, column {}: {error}): check that the whole document arrived", error.line(), error.column()))
     })?;
     let Some(object) = document.as_object() else {
-        return Err(problem("is JSON but not a ninjs document (it is not an object): Copydesk imports ninjs, NewsML-G2 and Markdown".into()));
+        return Err(problem(
+            "is JSON but not a ninjs document (it is not an object): Copydesk imports ninjs, NewsML-G2 and Markdown".into(),
+        ));
     };
     let field = |names: &[&str]| names.iter().find_map(|name| object.get(*name)).filter(|value| !value.is_null());
     let text_of = |names: &[&str]| field(names).and_then(Value::as_str).map(str::trim).unwrap_or_default().to_string();
     let kind = text_of(&["type"]);
     if !kind.is_empty() && kind != "text" && kind != "composite" {
-        return Err(problem(format!("is a ninjs {kind} item, not text: Copydesk imports text items; add pictures to an article as photos")));
+        return Err(problem(format!(
+            "is a ninjs {kind} item, not text: Copydesk imports text items; add pictures to an article as photos"
+        )));
     }
     if field(&["uri"]).is_none() && field(&["headlines", "headline", "bodies", "body_html", "body_text"]).is_none() {
         return Err(problem(
@@ -254,7 +258,12 @@ fn html_to_markdown(html: &str) -> String {
     let text = ammonia::Builder::empty().clean(&marked).to_string();
     text.split("\n\n")
         .map(|paragraph| {
-            let decoded = paragraph.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&nbsp;", "\u{a0}").replace("&amp;", "&");
+            let decoded = paragraph
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&nbsp;", "\u{a0}")
+                .replace("&amp;", "&");
             super::escape_markdown(&decoded.split_whitespace().collect::<Vec<_>>().join(" "))
         })
         .filter(|paragraph| !paragraph.is_empty())

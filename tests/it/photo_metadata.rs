@@ -67,7 +67,8 @@ fn iim_in_cp949_reads_as_korean() {
     let (caption, _, _) = encoding_rs::EUC_KR.encode(CAPTION);
     let (credit, _, _) = encoding_rs::EUC_KR.encode("중소벤처기업진흥공단");
     let (byline, _, _) = encoding_rs::EUC_KR.encode("김기랑 기자");
-    let (caption_file, credit_file, byline_file) = (folder.path().join("caption"), folder.path().join("credit"), folder.path().join("byline"));
+    let (caption_file, credit_file, byline_file) =
+        (folder.path().join("caption"), folder.path().join("credit"), folder.path().join("byline"));
     std::fs::write(&caption_file, &caption).unwrap();
     std::fs::write(&credit_file, &credit).unwrap();
     std::fs::write(&byline_file, &byline).unwrap();

@@ -64,7 +64,10 @@ fn iptc_example_text_items_import() {
     assert_eq!(content.body.split("\n\n").count(), 2, "two NITF paragraphs");
     assert_eq!(content.tags, vec!["economy, business and finance", "central bank", "money and monetary policy"]);
     let source = content.source.as_ref().unwrap();
-    assert_eq!((source.id.as_str(), source.version, source.pub_status.as_str()), ("urn:newsml:acmenews.com:20161121:US-FINANCE-FED", 11, "usable"));
+    assert_eq!(
+        (source.id.as_str(), source.version, source.pub_status.as_str()),
+        ("urn:newsml:acmenews.com:20161121:US-FINANCE-FED", 11, "usable")
+    );
     assert_eq!(text.status, copydesk::workflow::Status::Draft, "agency copy comes in for the desk to edit");
 
     let item = import_file(&mut desk, &fixture("newsml-g2/LISTING_1_A_NewsML-G2_News_Item.xml")).unwrap();
@@ -83,7 +86,11 @@ fn a_later_version_of_an_item_updates_its_article() {
     let original = std::fs::read_to_string(fixture("newsml-g2/LISTING_2_NewsML-G2_Text_Document.xml")).unwrap();
     let folder = tempfile::tempdir().unwrap();
     let later = folder.path().join("v12.xml");
-    std::fs::write(&later, original.replace("version=\"11\"", "version=\"12\"").replace("<headline> Fed to halt QE", "<headline>UPDATE: Fed to halt QE")).unwrap();
+    std::fs::write(
+        &later,
+        original.replace("version=\"11\"", "version=\"12\"").replace("<headline> Fed to halt QE", "<headline>UPDATE: Fed to halt QE"),
+    )
+    .unwrap();
 
     let updated = import_file(&mut desk, &later).unwrap();
     assert_eq!(updated.id, first.id, "the same item updates the same article");
@@ -94,7 +101,10 @@ fn a_later_version_of_an_item_updates_its_article() {
 
     // The earlier version again changes nothing.
     let again = import_file(&mut desk, &fixture("newsml-g2/LISTING_2_NewsML-G2_Text_Document.xml")).unwrap();
-    assert_eq!((again.id, again.head, again.content.headline.as_str()), (first.id, updated.head, "UPDATE: Fed to halt QE to avert \"bubble\""));
+    assert_eq!(
+        (again.id, again.head, again.content.headline.as_str()),
+        (first.id, updated.head, "UPDATE: Fed to halt QE to avert \"bubble\"")
+    );
     assert_eq!(desk.library.count(&Filter::default()).unwrap(), 1);
 }
 
@@ -108,13 +118,18 @@ fn what_is_not_a_text_item_is_refused() {
         path
     };
     let g2 = r#"xmlns="http://iptc.org/std/nar/2006-10-01/""#;
-    let video = write("video.xml", &format!(r#"<newsItem {g2} guid="v" version="1"><itemMeta><itemClass qcode="ninat:video"/></itemMeta></newsItem>"#));
+    let video = write(
+        "video.xml",
+        &format!(r#"<newsItem {g2} guid="v" version="1"><itemMeta><itemClass qcode="ninat:video"/></itemMeta></newsItem>"#),
+    );
     assert!(problems(&video).contains("is a video item, not text"));
     let package = write("package.xml", &format!(r#"<packageItem {g2} guid="p" version="1"/>"#));
     assert!(problems(&package).contains("package"));
     let pictures_only = write(
         "message.xml",
-        &format!(r#"<newsMessage {g2}><itemSet><newsItem guid="a"><itemMeta><itemClass qcode="ninat:picture"/></itemMeta></newsItem></itemSet></newsMessage>"#),
+        &format!(
+            r#"<newsMessage {g2}><itemSet><newsItem guid="a"><itemMeta><itemClass qcode="ninat:picture"/></itemMeta></newsItem></itemSet></newsMessage>"#
+        ),
     );
     assert!(problems(&pictures_only).contains("holds no text item"));
     let not_g2 = write("rss.xml", "<rss><channel/></rss>");
@@ -247,7 +262,8 @@ fn hostile_xml_is_refused_fast_with_nothing_imported() {
 
     let error = refused_fast("huge.xml", |path| {
         let mut file = std::fs::File::create(path).unwrap();
-        std::io::Write::write_all(&mut file, br#"<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="x"><contentMeta><headline>"#).unwrap();
+        std::io::Write::write_all(&mut file, br#"<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="x"><contentMeta><headline>"#)
+            .unwrap();
         file.set_len(100 * 1024 * 1024).unwrap();
     });
     assert!(error.contains("MB"), "{error}");
@@ -327,7 +343,9 @@ fn a_corrected_article_signals_the_correction_and_its_version_rises() {
 
     let article = desk.library.article(seed.id).unwrap();
     let content = copydesk::article::Content { headline: format!("{} (정정)", article.content.headline), ..article.content.clone() };
-    desk.library.correct(&editor, seed.id, Change { base: Some(article.head), content: Some(content), note: Some("참석자 수 정정".into()) }).unwrap();
+    desk.library
+        .correct(&editor, seed.id, Change { base: Some(article.head), content: Some(content), note: Some("참석자 수 정정".into()) })
+        .unwrap();
     let first = std::fs::read_to_string(&export_valid(&desk, &[seed.id], "first", &newsml_g2())[0]).unwrap();
     assert!(first.contains(r#"<signal qcode="sig:correction"/>"#), "{first}");
     assert!(first.contains("<edNote>정정 ") && first.contains("참석자 수 정정</edNote>"), "{first}");
@@ -335,7 +353,9 @@ fn a_corrected_article_signals_the_correction_and_its_version_rises() {
 
     let article = desk.library.article(seed.id).unwrap();
     let content = copydesk::article::Content { body: format!("{}\n\n추가 문단.", article.content.body), ..article.content.clone() };
-    desk.library.correct(&editor, seed.id, Change { base: Some(article.head), content: Some(content), note: Some("문단 추가".into()) }).unwrap();
+    desk.library
+        .correct(&editor, seed.id, Change { base: Some(article.head), content: Some(content), note: Some("문단 추가".into()) })
+        .unwrap();
     let second = std::fs::read_to_string(&export_valid(&desk, &[seed.id], "second", &newsml_g2())[0]).unwrap();
     assert!(version_of(&second) > version_of(&first), "a correction exported again has a higher version");
     assert_eq!(second.matches("<edNote>").count(), 2);
@@ -385,7 +405,15 @@ fn ninjs_exported_then_imported_keeps_every_field() {
     assert_eq!(back.photos.len(), exported.photos.len());
     for (back, exported) in back.photos.iter().zip(&exported.photos) {
         let fields = |photo: &copydesk::article::Photo| {
-            (photo.file.clone(), photo.caption.clone(), photo.credit.clone(), photo.date, photo.email.clone(), photo.alt.clone(), photo.creator.clone())
+            (
+                photo.file.clone(),
+                photo.caption.clone(),
+                photo.credit.clone(),
+                photo.date,
+                photo.email.clone(),
+                photo.alt.clone(),
+                photo.creator.clone(),
+            )
         };
         assert_eq!(fields(back), fields(exported));
         assert_eq!((back.width, back.height, back.media_type.as_str()), (exported.width, exported.height, exported.media_type.as_str()));
