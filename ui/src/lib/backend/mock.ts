@@ -15,6 +15,7 @@ export function emptyContent(): Content {
     tags: [],
     related: [],
     embargo: null,
+    source: null,
   };
 }
 
