@@ -10,7 +10,12 @@
 pub mod newsml;
 pub mod ninjs;
 
-use crate::article::{Byline, Dateline};
+use std::path::Path;
+
+use crate::article::{Byline, Content, Dateline, Photo};
+use crate::import::{ImportProblem, ImportedArticle};
+use crate::store::Image;
+use crate::workflow::Status;
 use crate::xml::{Element, Node};
 
 pub use crate::article::Source;
@@ -220,6 +225,66 @@ pub fn read_linked(href: &str, read_photo: &mut crate::import::ReadPhoto) -> Res
         }
     }
     Ok(None)
+}
+
+/// The photos an item's linked pictures give, each file and each image once; a picture that
+/// cannot be read is reported.
+pub(crate) fn gather_photos<T>(
+    links: impl IntoIterator<Item = T>,
+    mut read: impl FnMut(T) -> Result<Option<(Photo, Image)>, String>,
+    report: &mut dyn FnMut(String),
+) -> (Vec<Photo>, Vec<Image>) {
+    let (mut photos, mut images): (Vec<Photo>, Vec<Image>) = (Vec::new(), Vec::new());
+    for link in links {
+        match read(link) {
+            Ok(Some((photo, image))) => {
+                if photos.iter().any(|known| known.file == photo.file) {
+                    continue;
+                }
+                if !images.iter().any(|known| known.image == image.image) {
+                    images.push(image);
+                }
+                photos.push(photo);
+            }
+            Ok(None) => {}
+            Err(message) => report(message),
+        }
+    }
+    (photos, images)
+}
+
+/// The article an agency item gives, as a draft for the desk: the lead-in the wire copy
+/// carries dropped from the body, refused with every problem found when there are any.
+pub(crate) fn finish(
+    source: &Path,
+    mut content: Content,
+    images: Vec<Image>,
+    mut problems: Vec<ImportProblem>,
+) -> Result<ImportedArticle, Vec<ImportProblem>> {
+    content.body = without_lead_in(std::mem::take(&mut content.body), &content.lead_in());
+    problems.extend(content.problems().into_iter().map(|message| ImportProblem { file: source.to_path_buf(), line: None, message }));
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(ImportedArticle {
+        source: source.to_path_buf(),
+        content,
+        status: Status::Draft,
+        first_published: None,
+        last_modified: None,
+        corrections: Vec::new(),
+        images,
+    })
+}
+
+/// Plain text as Markdown paragraphs, one per blank-line-separated block.
+pub(crate) fn plain_paragraphs(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .split("\n\n")
+        .map(|paragraph| escape_markdown(&paragraph.split_whitespace().collect::<Vec<_>>().join(" ")))
+        .filter(|paragraph| !paragraph.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 #[cfg(test)]

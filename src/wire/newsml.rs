@@ -9,12 +9,11 @@ use std::path::Path;
 
 use jiff::Timestamp;
 
-use super::{Source, markdown_body, parse_dateline, split_byline, without_lead_in};
+use super::{Source, markdown_body, parse_dateline, split_byline};
 use crate::article::{Byline, Content, Dateline, Photo};
 use crate::import::{ImportProblem, ImportedArticle, ReadPhoto, describe_image};
 use crate::newsroom::Newsroom;
 use crate::store::Image;
-use crate::workflow::Status;
 use crate::xml::{self, Element};
 
 /// The NewsML-G2 namespace (every version since 2006 uses it).
@@ -237,25 +236,8 @@ fn article(
         None => plain_body(item),
     };
 
-    let mut photos = Vec::new();
-    let mut images: Vec<Image> = Vec::new();
-    for picture in pictures {
-        match picture_photo(picture, read_photo) {
-            Ok(Some((photo, image))) => {
-                if photos.iter().any(|known: &Photo| known.file == photo.file) {
-                    continue;
-                }
-                if !images.iter().any(|known| known.image == image.image) {
-                    images.push(image);
-                }
-                photos.push(photo);
-            }
-            Ok(None) => {}
-            Err(message) => report(message),
-        }
-    }
-
-    let mut content = Content {
+    let (photos, images) = super::gather_photos(pictures, |picture| picture_photo(picture, read_photo), &mut report);
+    let content = Content {
         headline,
         subheadlines,
         dateline,
@@ -267,22 +249,7 @@ fn article(
         source: Some(Source { id: guid, version, provider, urgency, pub_status }),
         ..Content::default()
     };
-    content.body = without_lead_in(std::mem::take(&mut content.body), &content.lead_in());
-    for message in content.problems() {
-        report(message);
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok(ImportedArticle {
-        source: source.to_path_buf(),
-        content,
-        status: Status::Draft,
-        first_published: None,
-        last_modified: None,
-        corrections: Vec::new(),
-        images,
-    })
+    super::finish(source, content, images, problems)
 }
 
 /// The first element called `name` in `element` or below it.
@@ -308,12 +275,7 @@ fn plain_body(item: &Element) -> String {
             text.push_str(part);
         }
     }
-    text.replace("\r\n", "\n")
-        .split("\n\n")
-        .map(|paragraph| super::escape_markdown(&paragraph.split_whitespace().collect::<Vec<_>>().join(" ")))
-        .filter(|paragraph| !paragraph.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n")
+    super::plain_paragraphs(&text)
 }
 
 /// The photo a picture item brings: its rendition file beside the item, its caption, credit

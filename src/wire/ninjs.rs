@@ -8,12 +8,11 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{Source, markdown_body, parse_dateline, split_byline, without_lead_in};
+use super::{Source, markdown_body, parse_dateline, split_byline};
 use crate::article::{Byline, Content, Dateline, Photo, Section};
 use crate::import::{ImportProblem, ImportedArticle, ReadPhoto, describe_image};
 use crate::newsroom::Newsroom;
 use crate::store::Image;
-use crate::workflow::Status;
 
 /// Reads a ninjs document into an article; `read_photo` gives the bytes of the pictures its
 /// associations name (relative to the document's file).
@@ -141,30 +140,13 @@ pub fn read(text: &str, source: &Path, newsroom: &Newsroom, read_photo: &mut Rea
         report("has no uri: every ninjs document has one; ask the sender for the whole document".into());
     }
 
-    let mut photos = Vec::new();
-    let mut images: Vec<Image> = Vec::new();
     let associations: Vec<&Value> = match field(&["associations"]) {
         Some(Value::Array(items)) => items.iter().collect(),
         Some(Value::Object(items)) => items.values().collect(),
         _ => Vec::new(),
     };
-    for association in associations {
-        match association_photo(association, read_photo) {
-            Ok(Some((photo, image))) => {
-                if photos.iter().any(|known: &Photo| known.file == photo.file) {
-                    continue;
-                }
-                if !images.iter().any(|known| known.image == image.image) {
-                    images.push(image);
-                }
-                photos.push(photo);
-            }
-            Ok(None) => {}
-            Err(message) => report(message),
-        }
-    }
-
-    let mut content = Content {
+    let (photos, images) = super::gather_photos(associations, |association| association_photo(association, read_photo), &mut report);
+    let content = Content {
         section: Section(section),
         headline,
         subheadlines,
@@ -177,22 +159,7 @@ pub fn read(text: &str, source: &Path, newsroom: &Newsroom, read_photo: &mut Rea
         source: Some(source_info),
         ..Content::default()
     };
-    content.body = without_lead_in(std::mem::take(&mut content.body), &content.lead_in());
-    for message in content.problems() {
-        report(message);
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok(ImportedArticle {
-        source: source.to_path_buf(),
-        content,
-        status: Status::Draft,
-        first_published: None,
-        last_modified: None,
-        corrections: Vec::new(),
-        images,
-    })
+    super::finish(source, content, images, problems)
 }
 
 fn contact_email(person: &Value) -> String {
@@ -234,13 +201,7 @@ fn body(object: &serde_json::Map<String, Value>) -> String {
         return html_to_markdown(html);
     }
     let plain = bodies.first().map(|(_, value)| *value).or_else(|| object.get("body_text").and_then(Value::as_str)).unwrap_or_default();
-    plain
-        .replace("\r\n", "\n")
-        .split("\n\n")
-        .map(|paragraph| super::escape_markdown(&paragraph.split_whitespace().collect::<Vec<_>>().join(" ")))
-        .filter(|paragraph| !paragraph.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n")
+    super::plain_paragraphs(plain)
 }
 
 /// HTML as Markdown: read as XML when it is well-formed (most agency and Copydesk HTML is),
