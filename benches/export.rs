@@ -56,6 +56,7 @@ fn content(n: usize, photo: Option<copydesk::article::Photo>) -> Content {
         tags: vec!["중진공".into(), "바이오".into(), "업무협약".into()],
         related: Vec::new(),
         embargo: None,
+        source: None,
     }
 }
 
@@ -99,6 +100,7 @@ fn main() {
         date: Some("2025-02-20".parse().unwrap()),
         email: "rang@newspim.com".into(),
         alt: "업무협약식 기념사진".into(),
+        creator: String::new(),
     };
     let articles: Vec<Article> = (0..count).map(|n| article(n, content(n, Some(photo.clone())))).collect();
     let average = articles.iter().map(|article| article.content.body.len()).sum::<usize>() / count.max(1);

@@ -133,6 +133,10 @@ pub struct Photo {
     pub email: String,
     #[serde(default)]
     pub alt: String,
+    /// The photographer, as the photo's embedded metadata (By-line, `dc:creator`) names them;
+    /// written back into exported photos, with the article's bylines when empty.
+    #[serde(default)]
+    pub creator: String,
 }
 
 /// Everything a reporter writes. A revision is a snapshot of this.
@@ -154,6 +158,24 @@ pub struct Content {
     /// The article must not appear before this instant.
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub embargo: Option<Timestamp>,
+    /// The agency item this article came from (NewsML-G2 or ninjs), so that a later version of
+    /// the same item updates the article instead of adding another.
+    pub source: Option<Source>,
+}
+
+/// An agency item an article was imported from: its id, version and provider as the item
+/// gives them, and the urgency the agency set (1 most urgent, 9 least).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct Source {
+    /// The item's globally unique id (NewsML-G2 `guid`, ninjs `uri`).
+    pub id: String,
+    pub version: u32,
+    pub provider: String,
+    pub urgency: Option<u8>,
+    /// The agency's publishing status: `usable`, `withheld` or `canceled`.
+    pub pub_status: String,
 }
 
 impl Content {

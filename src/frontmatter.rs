@@ -33,6 +33,9 @@ pub struct FrontMatter {
     pub photos: Vec<PhotoField>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub corrections: Vec<CorrectionField>,
+    /// The agency item the article came from (`copydesk import` of NewsML-G2 or ninjs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::article::Source>,
 }
 
 /// `[경제, 경제일반]` or `경제 > 경제일반`.
@@ -98,6 +101,9 @@ pub struct PhotoField {
     pub email: String,
     #[serde(default)]
     pub alt: String,
+    /// The photographer, when the photo's metadata or the reporter names one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub creator: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

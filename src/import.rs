@@ -1,4 +1,5 @@
-//! Reading article files (Markdown with YAML front matter, photos beside them) into articles.
+//! Reading article files (Markdown with YAML front matter, photos beside them; or agency copy
+//! in NewsML-G2 or ninjs, see [`crate::wire`]) into articles.
 //! Parsing never panics and never half-imports: a file gives an article or the list of what is
 //! wrong with it, each with the file, the line where known, and the fix.
 
@@ -84,7 +85,10 @@ pub fn read_file_with(path: &Path, newsroom: &Newsroom, options: &ImportOptions)
     let problem = |line: Option<usize>, message: String| vec![ImportProblem { file: path.to_path_buf(), line, message }];
     let bytes = read_regular_file(path, MAX_ARTICLE_BYTES).map_err(|refusal| match refusal {
         FileRefusal::Unreadable(error) => problem(None, format!("cannot be read: {error}")),
-        FileRefusal::NotRegular(kind) => problem(None, format!("is not a regular file ({kind}): name an article file (.md)")),
+        FileRefusal::NotRegular(kind) => problem(
+            None,
+            format!("is not a regular file ({kind}): name an article file (.md) or an agency item (NewsML-G2 .xml, ninjs .json)"),
+        ),
         FileRefusal::TooBig(size) => problem(
             None,
             format!(
@@ -103,7 +107,12 @@ pub fn read_file_with(path: &Path, newsroom: &Newsroom, options: &ImportOptions)
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    parse(&text, path, newsroom, &mut |file| read_photo_in(folder, file, options.max_photo_bytes))
+    let mut read_photo = |file: &str| read_photo_in(folder, file, options.max_photo_bytes);
+    match crate::wire::detect(&text) {
+        crate::wire::Kind::Markdown => parse(&text, path, newsroom, &mut read_photo),
+        crate::wire::Kind::NewsMlG2 => crate::wire::newsml::read(&text, path, newsroom, &mut read_photo),
+        crate::wire::Kind::Ninjs => crate::wire::ninjs::read(&text, path, newsroom, &mut read_photo),
+    }
 }
 
 /// Why a photo an article file names was not read.
@@ -322,17 +331,21 @@ pub fn parse(text: &str, source: &Path, newsroom: &Newsroom, read_photo: &mut Re
                 continue;
             }
         };
+        // What the reporter typed stands; what they left empty comes from the photo's own metadata.
+        let embedded = crate::photo_metadata::read(&image.bytes);
+        let typed_or = |typed: &str, embedded: String| if typed.trim().is_empty() { embedded } else { typed.trim().to_string() };
         photos.push(Photo {
             file: field.file.trim().to_string(),
             image: image.image.clone(),
             media_type: image.media_type.clone(),
             width: image.width,
             height: image.height,
-            caption: field.caption.trim().to_string(),
-            credit: field.credit.trim().to_string(),
-            date,
-            email: field.email.trim().to_string(),
-            alt: field.alt.trim().to_string(),
+            caption: typed_or(&field.caption, embedded.caption),
+            credit: typed_or(&field.credit, embedded.credit),
+            date: date.or(embedded.date),
+            email: typed_or(&field.email, embedded.email),
+            alt: typed_or(&field.alt, embedded.alt),
+            creator: typed_or(&field.creator, embedded.creator),
         });
         if !images.iter().any(|known| known.image == image.image) {
             images.push(image);
@@ -358,6 +371,7 @@ pub fn parse(text: &str, source: &Path, newsroom: &Newsroom, read_photo: &mut Re
         tags: fields.tags.iter().map(|tag| tag.trim().to_string()).filter(|tag| !tag.is_empty()).collect(),
         related: fields.related.iter().map(|id| crate::article::ArticleId(*id)).collect(),
         embargo,
+        source: fields.source.clone(),
     };
     for message in content.problems() {
         report(None, message);

@@ -11,6 +11,7 @@ pub mod import;
 pub mod library;
 mod library_copy;
 pub mod newsroom;
+pub mod photo_metadata;
 pub mod render;
 pub mod revision;
 pub mod search;
@@ -18,7 +19,9 @@ pub mod sections;
 pub mod store;
 pub mod synthetic;
 pub mod user;
+pub mod wire;
 pub mod workflow;
+pub mod xml;
 
 pub use error::{Error, ErrorCode, Result};
 pub use library::{Change, Library};

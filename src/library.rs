@@ -20,6 +20,10 @@ pub struct Library {
     clock: Clock,
 }
 
+/// A later version of an agency item for the article that holds it: the new content, the
+/// revision's note, and the photos it brings.
+type AgencyUpdate = (Content, String, Vec<Image>);
+
 /// What a workflow action carries besides the action itself.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -169,19 +173,23 @@ impl Library {
         Ok(image)
     }
 
-    /// A photo entry for a stored image, ready to be captioned.
+    /// A photo entry for a stored image, its caption, credit, date, photographer and alt text
+    /// filled from what the file's IPTC metadata says (see [`crate::photo_metadata`]), ready for
+    /// the reporter to change.
     pub fn photo(&self, file: &str, image: &Image) -> Photo {
+        let read = crate::photo_metadata::read(&image.bytes);
         Photo {
             file: file.to_string(),
             image: image.image.clone(),
             media_type: image.media_type.clone(),
             width: image.width,
             height: image.height,
-            caption: String::new(),
-            credit: String::new(),
-            date: None,
-            email: String::new(),
-            alt: String::new(),
+            caption: read.caption,
+            credit: read.credit,
+            date: read.date,
+            email: read.email,
+            alt: read.alt,
+            creator: read.creator,
         }
     }
 
@@ -234,10 +242,83 @@ impl Library {
     }
 
     /// Imports several articles in one transaction: all of them, or none when one is refused.
+    ///
+    /// An agency item (one with a [`crate::article::Source`]) that the library already holds
+    /// is not added again: a later version updates that article with a new revision (keeping
+    /// the section, related articles and photos the desk gave it when the item has none), an
+    /// earlier or the same version changes nothing. Every update is checked against the
+    /// workflow before anything is written.
     pub fn import_batch(&mut self, actor: &User, batch: Vec<ImportedArticle>) -> Result<Vec<Article>> {
         let now = self.now();
-        let mut articles = Vec::with_capacity(batch.len());
-        for imported in batch {
+        // Of several versions of one item in a batch, the newest counts.
+        let mut batch = batch;
+        let newest = |batch: &[ImportedArticle], source: &crate::article::Source| {
+            batch
+                .iter()
+                .filter_map(|other| other.content.source.as_ref())
+                .filter(|other| other.id == source.id)
+                .map(|other| other.version)
+                .max()
+        };
+        let keep: Vec<bool> = batch
+            .iter()
+            .enumerate()
+            .map(|(index, imported)| match &imported.content.source {
+                Some(source) if !source.id.is_empty() => {
+                    let first_newest = batch.iter().position(|other| {
+                        other
+                            .content
+                            .source
+                            .as_ref()
+                            .is_some_and(|other| other.id == source.id && Some(other.version) == newest(&batch, source))
+                    });
+                    first_newest == Some(index)
+                }
+                _ => true,
+            })
+            .collect();
+        let mut index = 0;
+        batch.retain(|_| {
+            index += 1;
+            keep[index - 1]
+        });
+
+        // (position in the batch, the article it updates, the update or None when unchanged)
+        let mut updates: Vec<(usize, Article, Option<AgencyUpdate>)> = Vec::new();
+        let mut fresh = Vec::with_capacity(batch.len());
+        for (position, imported) in batch.into_iter().enumerate() {
+            let Some(existing) = self.agency_original(&imported.content)? else {
+                fresh.push((position, imported));
+                continue;
+            };
+            let (old, new) = (existing.content.source.clone().unwrap_or_default(), imported.content.source.clone().unwrap_or_default());
+            if new.version <= old.version {
+                updates.push((position, existing, None));
+                continue;
+            }
+            let mut content = imported.content;
+            if content.section.is_empty() {
+                content.section = existing.content.section.clone();
+            }
+            if content.related.is_empty() {
+                content.related = existing.content.related.clone();
+            }
+            if content.photos.is_empty() {
+                content.photos = existing.content.photos.clone();
+            }
+            let problems = content.problems();
+            if !problems.is_empty() {
+                return Err(Error::invalid(imported.source.display().to_string(), problems.join("; ")));
+            }
+            let note = format!("updated to version {} of {}", new.version, new.id);
+            workflow::decide(Action::Edit, actor, &existing, &content, Some(&note), now)?;
+            updates.push((position, existing, Some((content, note, imported.images))));
+        }
+
+        let mut articles = Vec::with_capacity(fresh.len());
+        let mut positions = Vec::with_capacity(fresh.len());
+        for (position, imported) in fresh {
+            positions.push(position);
             workflow::decide_import(actor, imported.status)?;
             for related in &imported.content.related {
                 self.store.article(*related).map_err(|_| {
@@ -285,7 +366,33 @@ impl Library {
                 images: imported.images,
             });
         }
-        self.store.insert_articles(articles)
+        let inserted = if articles.is_empty() { Vec::new() } else { self.store.insert_articles(articles)? };
+        let mut results: Vec<(usize, Article)> = positions.into_iter().zip(inserted).collect();
+        for (position, existing, update) in updates {
+            let article = match update {
+                None => existing,
+                Some((content, note, images)) => {
+                    for image in &images {
+                        self.store.put_image(image)?;
+                    }
+                    let change = Change { base: Some(existing.head), content: Some(content), note: Some(note) };
+                    self.act(actor, existing.id, Action::Edit, change)?
+                }
+            };
+            results.push((position, article));
+        }
+        results.sort_by_key(|(position, _)| *position);
+        Ok(results.into_iter().map(|(_, article)| article).collect())
+    }
+
+    /// The article an agency item was imported into before, found by the item's id.
+    pub fn agency_original(&self, content: &Content) -> Result<Option<Article>> {
+        let Some(source) = content.source.as_ref().filter(|source| !source.id.trim().is_empty()) else { return Ok(None) };
+        let filter = Filter { source: Some(source.id.clone()), limit: Some(1), ..Filter::default() };
+        match self.store.list(&filter)?.first() {
+            Some(summary) => self.store.article(summary.id).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// An explicit save: a new revision on top of `base`, refused as a conflict if `base` is stale.

@@ -319,7 +319,10 @@ pub struct FieldChange {
 /// The fields that differ from `old` to `new`, in the order a reader meets them.
 pub fn compare(old: &Content, new: &Content) -> Vec<FieldChange> {
     let lines = |items: &[String]| items.join("\n");
-    let fields: [(&'static str, String, String); 10] = [
+    let source = |content: &Content| {
+        content.source.as_ref().map(|source| format!("{} v{} ({})", source.id, source.version, source.provider)).unwrap_or_default()
+    };
+    let fields: [(&'static str, String, String); 11] = [
         ("section", old.section.path(), new.section.path()),
         ("headline", old.headline.clone(), new.headline.clone()),
         ("subheadlines", lines(&old.subheadlines), lines(&new.subheadlines)),
@@ -330,6 +333,7 @@ pub fn compare(old: &Content, new: &Content) -> Vec<FieldChange> {
         ("tags", old.tags.join(", "), new.tags.join(", ")),
         ("related", ids_text(&old.related), ids_text(&new.related)),
         ("embargo", old.embargo.map(|at| at.to_string()).unwrap_or_default(), new.embargo.map(|at| at.to_string()).unwrap_or_default()),
+        ("source", source(old), source(new)),
     ];
     fields
         .into_iter()
@@ -351,7 +355,7 @@ fn photos_text(photos: &[Photo]) -> String {
         .map(|photo| {
             let date = photo.date.map(|date| date.to_string()).unwrap_or_default();
             format!(
-                "{} ({}x{}, {}) alt: {} | {} [사진={}] {} {}",
+                "{} ({}x{}, {}) alt: {} | {} [사진={}] {} {}{}",
                 photo.file,
                 photo.width,
                 photo.height,
@@ -360,7 +364,8 @@ fn photos_text(photos: &[Photo]) -> String {
                 photo.caption,
                 photo.credit,
                 date,
-                photo.email
+                photo.email,
+                if photo.creator.is_empty() { String::new() } else { format!(" by {}", photo.creator) }
             )
         })
         .collect::<Vec<_>>()

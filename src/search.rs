@@ -152,6 +152,8 @@ pub struct Filter {
     /// A byline's name or email.
     pub byline: Option<String>,
     pub tag: Option<String>,
+    /// The id of the agency item an article was imported from ([`crate::article::Source`]).
+    pub source: Option<String>,
     /// 기사입력 within [from, to).
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub published_from: Option<Timestamp>,
@@ -182,6 +184,9 @@ impl Filter {
         if let Some(section) = self.section.as_deref().map(|path| Section::parse(path).path()).filter(|path| !path.is_empty()) {
             facets.push(("section", section));
         }
+        if let Some(source) = self.source.as_deref().map(str::trim).filter(|source| !source.is_empty()) {
+            facets.push(("source", source.to_string()));
+        }
         facets
     }
 
@@ -192,7 +197,8 @@ impl Filter {
 }
 
 /// The facets an article has, each as (kind, value): its status, every level of its section
-/// (경제 and 경제 > 경제일반), each byline's name and email in lowercase, each tag. A filter
+/// (경제 and 경제 > 경제일반), each byline's name and email in lowercase, each tag, the agency
+/// item it came from. A filter
 /// matches an article when the article has every facet the filter asks for.
 pub fn facets(status: Status, content: &Content) -> Vec<(&'static str, String)> {
     let mut facets: Vec<(&'static str, String)> = vec![("status", status.as_str().to_string())];
@@ -205,6 +211,9 @@ pub fn facets(status: Status, content: &Content) -> Vec<(&'static str, String)> 
     }
     for tag in &content.tags {
         facets.push(("tag", tag.trim().to_string()));
+    }
+    if let Some(source) = &content.source {
+        facets.push(("source", source.id.trim().to_string()));
     }
     facets.retain(|(_, value)| !value.is_empty());
     facets

@@ -270,6 +270,7 @@ fn article(dice: &mut Dice, vocabulary: &Vocabulary, n: u64, newest: Timestamp, 
                 date: None,
                 email: bylines[0].email.clone(),
                 alt: word(dice, vocabulary),
+                creator: String::new(),
             });
             images.push(image);
         }
@@ -295,6 +296,7 @@ fn article(dice: &mut Dice, vocabulary: &Vocabulary, n: u64, newest: Timestamp, 
             tags: (0..dice.below(5)).map(|_| dice.pick(NOUNS).to_string()).collect(),
             related: Vec::new(),
             embargo: None,
+            source: None,
         },
         status,
         first_published: published,

@@ -1,7 +1,9 @@
 // The native GTK file dialogs in the real window, answered through the X server with xdotool
 // (lib/dialogs.mjs), checked in the app and on disk: the export folder, a new library (a save
-// dialog), opening a library, and a photo dialog cancelled.
+// dialog), opening a library, a photo dialog cancelled, and a photo whose caption and credit
+// come from its IPTC metadata (written with ExifTool).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,6 +74,22 @@ describe('native file dialogs in the Copydesk window', function () {
     assert.equal((await app.$$('photo-caption')).length, before);
     assert.equal(await app.browser.$('.photos .error').isExisting(), false);
     assert.match(await app.text('save-state'), /저장됨/, 'cancelling changed the article');
+  });
+
+  it("fills a picked photo's caption and credit from its IPTC metadata", async () => {
+    const photo = path.join(work, 'ceremony.jpg');
+    fs.copyFileSync(path.join(ROOT, 'tests/fixtures/seed-article/photos/signing-ceremony.jpg'), photo);
+    execFileSync('exiftool', ['-q', '-overwrite_original', '-XMP-dc:Description=업무협약식에서 참석자들이 기념사진을 촬영하고 있다.',
+      '-XMP-photoshop:Credit=중소벤처기업진흥공단', '-XMP-photoshop:DateCreated=2025:02:20', '-XMP-iptcCore:CreatorWorkEmail=rang@newspim.com', photo]);
+    const before = (await app.$$('photo-caption')).length;
+    const picking = app.$('photo-add').click();
+    await answer('사진 선택', photo);
+    await picking;
+    await app.until(async () => (await app.$$('photo-caption')).length === before + 1, 'the photo was not added');
+    const captions = await app.$$('photo-caption');
+    const credits = await app.$$('photo-credit');
+    assert.equal(await captions[before].getValue(), '업무협약식에서 참석자들이 기념사진을 촬영하고 있다.');
+    assert.equal(await credits[before].getValue(), '중소벤처기업진흥공단');
   });
 
   it('creates a new library where the save dialog says', async () => {

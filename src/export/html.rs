@@ -9,15 +9,15 @@ use minijinja::value::{Serde, Value};
 
 use super::{ExportContext, ExportOptions, Item, OutputFile, Renderer};
 use crate::Result;
-use crate::article::{ArticleId, ImageRef};
+use crate::article::ArticleId;
 use crate::render::view::{IndexEntryView, IndexView, TimeView};
 use crate::render::{self, PageInput, Related, Resources, Templates};
 
 pub struct Html {
     templates: Arc<Templates>,
-    /// Photo addresses already worked out in this export (a photo shown on many pages is read
-    /// from the library and written once).
-    photo_srcs: Mutex<HashMap<ImageRef, String>>,
+    /// Photo addresses already worked out in this export, by exported file name (a photo shown
+    /// on many pages with the same caption is read from the library and written once).
+    photo_srcs: Mutex<HashMap<String, String>>,
 }
 
 impl Html {
@@ -49,19 +49,19 @@ impl Renderer for Html {
             if resources.photo_srcs.contains_key(&photo.image) {
                 continue;
             }
-            if let Some(src) = known.get(&photo.image) {
+            let file = render::photo_file(photo);
+            if let Some(src) = known.get(&file) {
                 resources.photo_srcs.insert(photo.image.clone(), src.clone());
                 continue;
             }
-            let image = context.library.image(&photo.image)?;
+            let bytes = super::photo_bytes(context, &item.content, photo)?;
             let src = if context.options.self_contained {
-                data_url(&image.media_type, &image.bytes)
+                data_url(&photo.media_type, &bytes)
             } else {
-                let file = render::photo_file(photo);
-                files.push(OutputFile::bytes(&file, image.bytes));
-                file
+                files.push(OutputFile::bytes(&file, bytes));
+                file.clone()
             };
-            known.insert(photo.image.clone(), src.clone());
+            known.insert(file, src.clone());
             resources.photo_srcs.insert(photo.image.clone(), src);
         }
         drop(known);

@@ -37,6 +37,7 @@ pub fn document(article: &Article, content: &Content, newsroom: &Newsroom) -> St
                 date: photo.date.map(|date| date.to_string()),
                 email: photo.email.clone(),
                 alt: photo.alt.clone(),
+                creator: photo.creator.clone(),
             })
             .collect(),
         corrections: article
@@ -44,6 +45,7 @@ pub fn document(article: &Article, content: &Content, newsroom: &Newsroom) -> St
             .iter()
             .map(|correction| CorrectionField { at: iso(correction.at), note: correction.note.clone(), by: correction.by.clone() })
             .collect(),
+        source: content.source.clone(),
     };
     frontmatter::write(&fields, &content.body)
 }

@@ -5,9 +5,15 @@
 //! - [`html::Html`]: publish-ready pages, photos beside them or inlined, an index page.
 //! - [`ninjs::Ninjs`]: IPTC ninjs 3.1 JSON for wire distribution.
 //! - [`markdown::Markdown`]: the front matter Markdown that `import` reads.
+//! - [`newsml::NewsMlG2`]: IPTC NewsML-G2 2.35 news items for wire partners.
+//!
+//! Photos go out with their caption, credit, photographer and the outlet's copyright written
+//! into them as XMP ([`photo_bytes`]), except in the Markdown export, which keeps the files
+//! as they came so that an import gives them back unchanged.
 
 pub mod html;
 pub mod markdown;
+pub mod newsml;
 pub mod ninjs;
 
 use std::collections::HashSet;
@@ -32,23 +38,27 @@ pub enum Format {
     Html,
     Ninjs,
     Markdown,
+    #[serde(rename = "newsml-g2")]
+    #[cfg_attr(feature = "ts", ts(rename = "newsml-g2"))]
+    NewsmlG2,
 }
 
 impl Format {
-    pub const ALL: [Format; 3] = [Format::Html, Format::Ninjs, Format::Markdown];
+    pub const ALL: [Format; 4] = [Format::Html, Format::Ninjs, Format::Markdown, Format::NewsmlG2];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Html => "html",
             Format::Ninjs => "ninjs",
             Format::Markdown => "markdown",
+            Format::NewsmlG2 => "newsml-g2",
         }
     }
 
     /// Whether the format puts an article in front of readers, so that only published articles
     /// may go out in it (unless previewed). Markdown is an interchange format carrying the status.
     pub fn is_for_readers(self) -> bool {
-        matches!(self, Format::Html | Format::Ninjs)
+        matches!(self, Format::Html | Format::Ninjs | Format::NewsmlG2)
     }
 }
 
@@ -64,7 +74,7 @@ impl std::str::FromStr for Format {
         Format::ALL
             .into_iter()
             .find(|format| format.as_str() == text.trim().to_lowercase())
-            .ok_or_else(|| Error::invalid(format!("the export format {text:?}"), "use html, ninjs or markdown"))
+            .ok_or_else(|| Error::invalid(format!("the export format {text:?}"), "use html, ninjs, newsml-g2 or markdown"))
     }
 }
 
@@ -179,7 +189,34 @@ pub fn renderer(options: &ExportOptions) -> Result<Box<dyn Renderer>> {
         Format::Html => Box::new(html::Html::new(options)?),
         Format::Ninjs => Box::new(ninjs::Ninjs),
         Format::Markdown => Box::new(markdown::Markdown),
+        Format::NewsmlG2 => Box::new(newsml::NewsMlG2),
     })
+}
+
+/// What goes into an exported photo's XMP: the photo's caption, credit, date, alt text and
+/// photographer (the article's bylines when the photo names none), and the outlet's copyright.
+pub fn photo_metadata(newsroom: &Newsroom, content: &Content, photo: &crate::article::Photo) -> crate::photo_metadata::PhotoMetadata {
+    let creator = if photo.creator.trim().is_empty() {
+        content.bylines.iter().map(|byline| byline.name.trim()).filter(|name| !name.is_empty()).collect::<Vec<_>>().join(", ")
+    } else {
+        photo.creator.trim().to_string()
+    };
+    crate::photo_metadata::PhotoMetadata {
+        caption: photo.caption.trim().to_string(),
+        credit: photo.credit.trim().to_string(),
+        creator,
+        date: photo.date,
+        email: photo.email.trim().to_string(),
+        alt: photo.alt.trim().to_string(),
+        copyright: if newsroom.outlet.trim().is_empty() { String::new() } else { format!("© {}", newsroom.outlet.trim()) },
+    }
+}
+
+/// The bytes of `photo` as an export writes them: the stored picture with its metadata
+/// written in as XMP.
+pub fn photo_bytes(context: &ExportContext<'_>, content: &Content, photo: &crate::article::Photo) -> Result<Vec<u8>> {
+    let image = context.library.image(&photo.image)?;
+    Ok(crate::photo_metadata::embed(&image.bytes, &photo_metadata(context.newsroom, content, photo)))
 }
 
 /// Exports `ids` into `folder`. Every article is checked before anything is written;

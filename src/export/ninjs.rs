@@ -24,8 +24,7 @@ impl Renderer for Ninjs {
         let mut seen = std::collections::HashSet::new();
         for photo in &item.content.photos {
             if seen.insert(photo.image.clone()) {
-                let image = context.library.image(&photo.image)?;
-                files.push(OutputFile::bytes(render::photo_file(photo), image.bytes));
+                files.push(OutputFile::bytes(render::photo_file(photo), super::photo_bytes(context, &item.content, photo)?));
             }
         }
         let mut text = serde_json::to_string_pretty(&document(context, item)).unwrap_or_default();
@@ -74,7 +73,11 @@ pub fn document(context: &ExportContext<'_>, item: &Item) -> Value {
         "pubStatus": pub_status,
         "language": if newsroom.language.is_empty() { "ko" } else { newsroom.language.as_str() },
         "headlines": headlines,
-        "bodies": [{ "role": "main", "contentType": "text/html", "value": body }],
+        // The Markdown beside the HTML, so that a Copydesk import gets the body back as written.
+        "bodies": [
+            { "role": "main", "contentType": "text/html", "value": body },
+            { "role": "main", "contentType": "text/markdown", "value": content.body },
+        ],
         "by": content.bylines.iter().map(|byline| byline.credit()).collect::<Vec<_>>().join(", "),
         "people": content.bylines.iter().map(|byline| {
             let mut person = json!({ "name": byline.name, "rel": "author" });
@@ -140,6 +143,25 @@ pub fn document(context: &ExportContext<'_>, item: &Item) -> Value {
                 if !photo.credit.is_empty() {
                     association["by"] = json!(photo.credit);
                 }
+                if let Some(date) = photo.date {
+                    // A date-time in ninjs: the start of the day in the newsroom's zone.
+                    let start = newsroom
+                        .parse_local(&format!("{date} 00:00"))
+                        .map(|at| newsroom.iso(at))
+                        .unwrap_or_else(|_| format!("{date}T00:00:00Z"));
+                    association["contentCreated"] = json!(start);
+                }
+                if !photo.creator.is_empty() || !photo.email.is_empty() {
+                    let mut photographer = json!({ "rel": "photographer" });
+                    if !photo.creator.is_empty() {
+                        photographer["name"] = json!(photo.creator);
+                    }
+                    if !photo.email.is_empty() {
+                        photographer["contactInfo"] = json!([{ "type": "email", "value": photo.email }]);
+                    }
+                    association["people"] = json!([photographer]);
+                }
+                association["altIds"] = json!([{ "role": "copydesk-file", "value": photo.file }]);
                 association
             })
             .collect();

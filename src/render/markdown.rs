@@ -320,6 +320,7 @@ mod tests {
             date: None,
             email: String::new(),
             alt: String::new(),
+            creator: String::new(),
         }
     }
 

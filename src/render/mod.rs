@@ -86,8 +86,9 @@ pub fn site_url(newsroom: &Newsroom, path: &str) -> String {
     if base.is_empty() { path.to_string() } else { format!("{base}/{path}") }
 }
 
-/// The stable file name of a photo in an export: its content hash, so the same picture is
-/// stored once however many pages show it.
+/// The stable file name of a photo in an export: a hash of its content and of the caption,
+/// credit and photographer written into it (see [`crate::photo_metadata::embed`]), so the same
+/// picture with the same caption is stored once however many pages show it.
 pub fn photo_file(photo: &Photo) -> String {
     let extension = match photo.media_type.as_str() {
         "image/jpeg" => "jpg",
@@ -97,7 +98,17 @@ pub fn photo_file(photo: &Photo) -> String {
         "image/avif" => "avif",
         _ => "img",
     };
-    let hash: String = photo.image.0.chars().filter(char::is_ascii_hexdigit).take(16).collect();
+    let described = [
+        photo.image.0.as_str(),
+        photo.caption.trim(),
+        photo.credit.trim(),
+        photo.creator.trim(),
+        photo.email.trim(),
+        photo.alt.trim(),
+        &photo.date.map(|date| date.to_string()).unwrap_or_default(),
+    ]
+    .join("\u{0}");
+    let hash: String = crate::article::ImageRef::of(described.as_bytes()).0.chars().take(16).collect();
     format!("media/{hash}.{extension}")
 }
 
@@ -116,7 +127,7 @@ pub fn page_view(input: &PageInput<'_>, resolve: &dyn Resolve) -> PageView {
     let canonical_url = site_url(newsroom, &format!("{slug}.html"));
     let outlet = if newsroom.outlet.trim().is_empty() { content.dateline.outlet.clone() } else { newsroom.outlet.clone() };
 
-    let photos: Vec<PhotoView> = content.photos.iter().map(|photo| photo_view(photo, resolve, newsroom, &content.headline)).collect();
+    let photos: Vec<PhotoView> = content.photos.iter().map(|photo| photo_view(photo, resolve, newsroom, content)).collect();
     let lead_in = content.lead_in();
     let blocks = markdown::blocks(&content.body, &lead_in, &content.photos, options)
         .into_iter()
@@ -221,11 +232,23 @@ fn og_locale(language: &str) -> String {
     }
 }
 
-fn photo_view(photo: &Photo, resolve: &dyn Resolve, newsroom: &Newsroom, headline: &str) -> PhotoView {
+/// The seed's credit line under a caption, `[사진=중소벤처기업진흥공단] 2025.02.20 rang@newspim.com`,
+/// from a photo's credit, date and sign-off.
+pub fn credit_line(photo: &Photo) -> String {
     let date = photo.date.map(|date| date.strftime("%Y.%m.%d").to_string()).unwrap_or_default();
     let credit = if photo.credit.trim().is_empty() { String::new() } else { format!("[사진={}]", photo.credit.trim()) };
-    let credit_line =
-        [credit.as_str(), date.as_str(), photo.email.trim()].into_iter().filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" ");
+    [credit.as_str(), date.as_str(), photo.email.trim()].into_iter().filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+fn photo_view(photo: &Photo, resolve: &dyn Resolve, newsroom: &Newsroom, content: &Content) -> PhotoView {
+    let headline = content.headline.as_str();
+    let creator = if photo.creator.trim().is_empty() {
+        content.bylines.iter().map(|byline| byline.name.trim()).filter(|name| !name.is_empty()).collect::<Vec<_>>().join(", ")
+    } else {
+        photo.creator.trim().to_string()
+    };
+    let date = photo.date.map(|date| date.strftime("%Y.%m.%d").to_string()).unwrap_or_default();
+    let credit_line = credit_line(photo);
     let alt =
         [photo.alt.trim(), photo.caption.trim(), headline.trim()].into_iter().find(|text| !text.is_empty()).unwrap_or("사진").to_string();
     PhotoView {
@@ -239,6 +262,7 @@ fn photo_view(photo: &Photo, resolve: &dyn Resolve, newsroom: &Newsroom, headlin
         date,
         email: photo.email.trim().to_string(),
         credit_line,
+        creator,
     }
 }
 
@@ -288,14 +312,23 @@ fn json_ld(input: &JsonLdInput<'_>) -> String {
             "@type": "Organization",
             "name": input.outlet,
         },
-        "image": input.photos.iter().map(|photo| json!({
-            "@type": "ImageObject",
-            "url": photo.url,
-            "width": photo.width,
-            "height": photo.height,
-            "caption": photo.caption,
-            "creditText": photo.credit,
-        })).collect::<Vec<_>>(),
+        "image": input.photos.iter().map(|photo| {
+            let mut image = json!({
+                "@type": "ImageObject",
+                "url": photo.url,
+                "width": photo.width,
+                "height": photo.height,
+                "caption": photo.caption,
+                "creditText": photo.credit,
+            });
+            if !photo.creator.is_empty() {
+                image["creator"] = photo.creator.split(", ").map(|name| json!({ "@type": "Person", "name": name })).collect();
+            }
+            if !input.outlet.trim().is_empty() {
+                image["copyrightNotice"] = json!(format!("© {}", input.outlet.trim()));
+            }
+            image
+        }).collect::<Vec<_>>(),
         "keywords": content.tags,
     });
     if !input.newsroom.base_url.is_empty() {

@@ -104,6 +104,8 @@ pub struct PhotoView {
     pub email: String,
     /// `[사진=중소벤처기업진흥공단] 2025.02.20 rang@newspim.com`
     pub credit_line: String,
+    /// The photographer, or the article's bylines when the photo names none.
+    pub creator: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -47,6 +47,7 @@ fn content(headline: String, body: String, extra: String) -> Content {
         date: None,
         email: extra.clone(),
         alt: extra.clone(),
+        creator: extra.clone(),
     };
     Content {
         section: Section::parse(&extra),

@@ -267,6 +267,7 @@ impl MatchArgs {
             modified_to: when(&self.modified_to)?,
             limit: None,
             offset: None,
+            source: None,
         })
     }
 

@@ -49,7 +49,7 @@ pub enum Command {
     /// Manage the people who work in this library
     #[command(subcommand)]
     User(UserCommand),
-    /// Import article files (Markdown with YAML front matter); prints each new article's id
+    /// Import article files (Markdown with YAML front matter) or agency items (NewsML-G2, ninjs); prints each article's id (a later version of an item updates its article)
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -174,7 +174,7 @@ pub struct ExportArgs {
     /// The folder to write into (created if needed)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// html, ninjs or markdown
+    /// html, ninjs, newsml-g2 or markdown
     #[arg(long, default_value = "html")]
     pub format: String,
     /// Export every article the filters select (published ones unless --status or --preview)

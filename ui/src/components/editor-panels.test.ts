@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/svelte';
+import { fireEvent, render, screen, cleanup } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { setBackend } from '../lib/backend';
 import { emptyContent, mockBackend, type MockBackend } from '../lib/backend/mock';
@@ -68,5 +68,20 @@ describe('editor panels', () => {
     await tick();
     expect(editor.draft!.photos.map((photo) => photo.file)).toEqual(['photos/협약식.png', 'photos/협약식-2.png']);
     expect(edits).toBe(2);
+  });
+
+  it('shows the caption, credit and photographer a photo carries in its metadata, signed off by the photographer', async () => {
+    editor.draft!.bylines = [{ name: '김기랑', title: '기자', email: 'rang@newspim.com' }];
+    editor.draft!.photos = [];
+    cleanup();
+    const shown = render(Photos, { draft: editor.draft!, onchange: () => {}, onplace: () => {} });
+    mock.picked = ['/home/rang/사진/iptc-ceremony.jpg'];
+    await fireEvent.click(shown.getByTestId('photo-add'));
+    await tick();
+    await tick();
+    expect(editor.draft!.photos[0]).toMatchObject({ caption: '참석자들이 기념사진을 촬영하고 있다.', credit: '중소벤처기업진흥공단', creator: '홍길동', email: 'photo@agency.example' });
+    expect((shown.getAllByTestId('photo-caption')[0] as HTMLInputElement).value).toBe('참석자들이 기념사진을 촬영하고 있다.');
+    expect((shown.getAllByTestId('photo-credit')[0] as HTMLInputElement).value).toBe('중소벤처기업진흥공단');
+    expect((shown.getAllByTestId('photo-email')[0] as HTMLInputElement).value).toBe('photo@agency.example');
   });
 });

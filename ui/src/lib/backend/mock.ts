@@ -15,6 +15,7 @@ export function emptyContent(): Content {
     tags: [],
     related: [],
     embargo: null,
+    source: null,
   };
 }
 
@@ -269,7 +270,12 @@ export function mockBackend(): MockBackend {
     },
     async addPhoto(name) {
       record('addPhoto', name);
-      return { file: `photos/${name}`, image: 'abc', media_type: 'image/png', width: 10, height: 10, caption: '', credit: '', date: null, email: '', alt: '' };
+      const photo = { file: `photos/${name}`, image: 'abc', media_type: 'image/png', width: 10, height: 10, caption: '', credit: '', date: null, email: '', alt: '', creator: '' };
+      // A file named *iptc* carries embedded metadata, as the core would read it.
+      if (name.includes('iptc')) {
+        return { ...photo, caption: '참석자들이 기념사진을 촬영하고 있다.', credit: '중소벤처기업진흥공단', date: '2025-02-20', email: 'photo@agency.example', alt: '협약식 기념사진', creator: '홍길동' };
+      }
+      return photo;
     },
     async preview(_id, content) {
       const chars = [...content.body.replace(/[\r\n]/g, '')].length;

@@ -4,6 +4,7 @@ import type { Byline } from "./Byline";
 import type { Dateline } from "./Dateline";
 import type { Photo } from "./Photo";
 import type { Section } from "./Section";
+import type { Source } from "./Source";
 
 /**
  * Everything a reporter writes. A revision is a snapshot of this.
@@ -20,4 +21,9 @@ body: string, photos: Array<Photo>, tags: Array<string>, related: Array<ArticleI
 /**
  * The article must not appear before this instant.
  */
-embargo: string | null, };
+embargo: string | null, 
+/**
+ * The agency item this article came from (NewsML-G2 or ninjs), so that a later version of
+ * the same item updates the article instead of adding another.
+ */
+source: Source | null, };

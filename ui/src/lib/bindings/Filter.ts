@@ -14,6 +14,10 @@ section: string | null,
  */
 byline: string | null, tag: string | null, 
 /**
+ * The id of the agency item an article was imported from ([`crate::article::Source`]).
+ */
+source: string | null, 
+/**
  * 기사입력 within [from, to).
  */
 published_from: string | null, published_to: string | null, 

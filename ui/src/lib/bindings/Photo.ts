@@ -13,4 +13,9 @@ credit: string, date: string | null,
 /**
  * The sign-off under the caption, usually the reporter's email.
  */
-email: string, alt: string, };
+email: string, alt: string, 
+/**
+ * The photographer, as the photo's embedded metadata (By-line, `dc:creator`) names them;
+ * written back into exported photos, with the article's bylines when empty.
+ */
+creator: string, };

@@ -41,6 +41,7 @@ export type { Segment } from './Segment';
 export type { SegmentChange } from './SegmentChange';
 export type { Session } from './Session';
 export type { SnippetPart } from './SnippetPart';
+export type { Source } from './Source';
 export type { Status } from './Status';
 export type { User } from './User';
 export type { UserId } from './UserId';

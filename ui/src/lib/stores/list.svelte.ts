@@ -39,6 +39,7 @@ async function filter(offset: number): Promise<Filter> {
     published_to: await day(next(list.to)),
     modified_from: null,
     modified_to: null,
+    source: null,
     limit: PAGE,
     offset,
   };
