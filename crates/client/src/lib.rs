@@ -49,12 +49,14 @@ impl Client {
                 "give it as https://HOST[:PORT] (or http:// on a trusted network)",
             ));
         }
-        let config = ureq::Agent::config_builder()
+        let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(10)))
-            .timeout_global(Some(Duration::from_secs(120)))
-            .build();
-        Ok(Client { base, token, agent: config.into() })
+            .timeout_global(Some(Duration::from_secs(120)));
+        if let Some(file) = std::env::var_os("COPYDESK_CA_CERT") {
+            config = config.tls_config(ureq::tls::TlsConfig::builder().root_certs(private_roots(std::path::Path::new(&file))?).build());
+        }
+        Ok(Client { base, token, agent: config.build().into() })
     }
 
     pub fn base(&self) -> &str {
@@ -314,6 +316,25 @@ pub fn decode(data: &str) -> Result<Vec<u8>> {
     base64::engine::general_purpose::STANDARD
         .decode(data)
         .map_err(|error| Error::Corrupt(format!("an exported file came back damaged ({error})")))
+}
+
+/// The certificates of a newsroom's own certificate authority (`COPYDESK_CA_CERT`, PEM), trusted
+/// instead of the public ones.
+fn private_roots(file: &std::path::Path) -> Result<ureq::tls::RootCerts> {
+    let pem = std::fs::read(file).map_err(|error| Error::Io { path: file.to_path_buf(), source: error })?;
+    let certificates: Vec<_> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(certificate)) => Some(certificate),
+            _ => None,
+        })
+        .collect();
+    if certificates.is_empty() {
+        return Err(Error::invalid(
+            format!("COPYDESK_CA_CERT {}", file.display()),
+            "it holds no PEM certificate; give the newsroom's CA certificate",
+        ));
+    }
+    Ok(ureq::tls::RootCerts::new_with_certs(&certificates))
 }
 
 fn filter_query(filter: &Filter) -> Vec<(&'static str, String)> {

@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 struct Cluster {
     port: u16,
-    _supervisor: Mutex<Child>,
+    folder: PathBuf,
+    supervisor: Mutex<Child>,
 }
 
 static CLUSTER: OnceLock<Cluster> = OnceLock::new();
@@ -72,11 +73,21 @@ fn start() -> Cluster {
         .expect("initdb runs");
     assert!(initdb.status.success(), "initdb failed: {}", String::from_utf8_lossy(&initdb.stderr));
     let port = free_port();
+    // Each line read restarts the server (a fast shutdown, a second down, a start); the end of
+    // input stops it and deletes its folder.
     let script = r#"
-        "$1/postgres" -D "$2" -p "$3" -k "$4" -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-            -c full_page_writes=off -c max_connections=200 >"$4/server.log" 2>&1 &
-        server=$!
-        read line
+        run() {
+            "$1/postgres" -D "$2" -p "$3" -k "$4" -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+                -c full_page_writes=off -c max_connections=200 >>"$4/server.log" 2>&1 &
+            server=$!
+        }
+        run "$@"
+        while read line; do
+            kill -INT "$server"
+            wait "$server"
+            sleep 1
+            run "$@"
+        done
         kill -INT "$server"
         wait "$server"
         rm -rf "$4"
@@ -92,6 +103,11 @@ fn start() -> Cluster {
         .spawn()
         .expect("the server starts");
     // The supervisor's stdin stays open for the life of this process: its end is the signal.
+    wait_for(port, &folder);
+    Cluster { port, folder, supervisor: Mutex::new(supervisor) }
+}
+
+fn wait_for(port: u16, folder: &Path) {
     let started = Instant::now();
     loop {
         if postgres::Client::connect(&format!("host=127.0.0.1 port={port} user=copydesk dbname=postgres"), postgres::NoTls).is_ok() {
@@ -101,12 +117,41 @@ fn start() -> Cluster {
         assert!(started.elapsed() < Duration::from_secs(30), "the server did not start: {log}");
         std::thread::sleep(Duration::from_millis(50));
     }
-    Cluster { port, _supervisor: Mutex::new(supervisor) }
+}
+
+/// A PostgreSQL server of one test's own, which the test may restart under its clients.
+pub struct Dedicated {
+    cluster: Cluster,
+}
+
+impl Dedicated {
+    pub fn start() -> Dedicated {
+        Dedicated { cluster: start() }
+    }
+
+    /// The URL of a new, empty database on this server.
+    pub fn fresh_database(&self) -> String {
+        database_on(&self.cluster)
+    }
+
+    /// Stops the server (a fast shutdown: connections are cut, committed work is kept), waits a
+    /// second and starts it again; returns once it takes connections.
+    pub fn restart(&self) {
+        use std::io::Write;
+        let mut supervisor = self.cluster.supervisor.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let stdin = supervisor.stdin.as_mut().expect("the supervisor's input");
+        stdin.write_all(b"restart\n").and_then(|()| stdin.flush()).expect("the supervisor takes the restart");
+        std::thread::sleep(Duration::from_millis(500));
+        wait_for(self.cluster.port, &self.cluster.folder);
+    }
 }
 
 /// The URL of a new, empty database on the suite's server.
 pub fn fresh_database() -> String {
-    let cluster = CLUSTER.get_or_init(start);
+    database_on(CLUSTER.get_or_init(start))
+}
+
+fn database_on(cluster: &Cluster) -> String {
     let name = format!("library_{}_{}", std::process::id(), DATABASES.fetch_add(1, Ordering::SeqCst));
     let mut admin =
         postgres::Client::connect(&format!("host=127.0.0.1 port={} user=copydesk dbname=postgres", cluster.port), postgres::NoTls)

@@ -163,3 +163,80 @@ fn a_save_retried_with_the_same_idempotency_key_makes_one_revision() {
     assert_eq!(save("retry-1", &other).0, 422);
     assert_eq!(save("retry-2", &other).0, 409);
 }
+
+#[test]
+fn the_server_speaks_https_with_the_certificate_it_is_given() {
+    let library = common::newsroom();
+    let folder = tempfile::tempdir().unwrap();
+    // A newsroom's own certificate authority, and the server's certificate signed by it.
+    let path = |name: &str| folder.path().join(name).display().to_string();
+    let (ca, cert, key) = (path("ca.pem"), path("cert.pem"), path("key.pem"));
+    std::fs::write(path("leaf.ext"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n").unwrap();
+    let steps: [Vec<String>; 3] = [
+        [
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=Newsroom CA",
+            "-keyout",
+            &path("ca.key"),
+            "-out",
+            &ca,
+        ]
+        .map(String::from)
+        .to_vec(),
+        ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", &key, "-out", &path("cert.csr")]
+            .map(String::from)
+            .to_vec(),
+        [
+            "x509",
+            "-req",
+            "-in",
+            &path("cert.csr"),
+            "-CA",
+            &ca,
+            "-CAkey",
+            &path("ca.key"),
+            "-CAcreateserial",
+            "-days",
+            "1",
+            "-extfile",
+            &path("leaf.ext"),
+            "-out",
+            &cert,
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for step in steps {
+        let made = std::process::Command::new("openssl").args(&step).output().unwrap();
+        assert!(made.status.success(), "{step:?}: {}", String::from_utf8_lossy(&made.stderr));
+    }
+    let server = Server::start(&library, &["--tls-cert", &cert, "--tls-key", &key]);
+    assert!(server.url.starts_with("https://"), "{}", server.url);
+
+    // Trusting the newsroom's own certificate, the command line signs in and works.
+    let home = tempfile::tempdir().unwrap();
+    let env = [
+        ("HOME", home.path().to_str().unwrap()),
+        ("XDG_CONFIG_HOME", &*home.path().join(".config").display().to_string()),
+        ("COPYDESK_SERVER", server.url.as_str()),
+        ("COPYDESK_CA_CERT", ca.as_str()),
+    ]
+    .map(|(key, value)| (key, value.to_string()));
+    let env: Vec<(&str, &str)> = env.iter().map(|(key, value)| (*key, value.as_str())).collect();
+    common::ok(&env, &["login", "--email", "rang@newspim.com", "--password-stdin"], &format!("{PASSWORD}\n"));
+    common::ok(&env, &["list"], "");
+    // Without it, the certificate is not trusted and nothing is sent.
+    let untrusted: Vec<(&str, &str)> = env.iter().copied().filter(|(key, _)| *key != "COPYDESK_CA_CERT").collect();
+    let refused = common::copydesk(&untrusted, &["list"], "");
+    assert!(!refused.status.success());
+    // Plain HTTP to the HTTPS port gets no answer a client could mistake for one.
+    let (status, _) = call("GET", &format!("{}/health", server.url.replace("https://", "http://")), None, None);
+    assert_ne!(status, 200);
+}

@@ -140,6 +140,53 @@ fn an_embargo_due_while_two_processes_run_is_released_once() {
     }
 }
 
+/// Saves one after another, `rounds` times (or until 100 fail in a row); each save's revision
+/// and number when it was acknowledged, and how many failed.
+fn save_loop(
+    url: String,
+    token: String,
+    id: i64,
+    mut content: Value,
+    rounds: usize,
+) -> std::thread::JoinHandle<(Vec<(u64, usize)>, usize)> {
+    std::thread::spawn(move || {
+        let (mut base, mut acknowledged, mut failed, mut failing) = (1u64, Vec::new(), 0, 0);
+        for n in 0..rounds {
+            content["body"] = json!(format!("{n}번째 저장."));
+            let asked = Instant::now();
+            let (status, saved) =
+                call("PUT", &format!("{url}/api/articles/{id}"), Some(&token), Some(json!({ "base": base, "content": content })));
+            assert!(asked.elapsed() < Duration::from_secs(30), "a request hung");
+            match status {
+                200 => {
+                    base = saved["head"].as_u64().unwrap();
+                    acknowledged.push((base, n));
+                    failing = 0;
+                }
+                // A save that may have landed before its answer was lost: go on from the newest.
+                409 => base = saved["current"].as_u64().unwrap_or(base),
+                _ => {
+                    failed += 1;
+                    failing += 1;
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            }
+            if failing > 100 {
+                break;
+            }
+        }
+        (acknowledged, failed)
+    })
+}
+
+fn every_acknowledged_save_is_kept(url: &str, token: &str, id: i64, acknowledged: Vec<(u64, usize)>) {
+    for (revision, n) in acknowledged {
+        let (status, content) = call("GET", &format!("{url}/api/articles/{id}/revisions/{revision}"), Some(token), None);
+        assert_eq!(status, 200);
+        assert_eq!(content["body"], format!("{n}번째 저장."));
+    }
+}
+
 #[test]
 fn a_server_killed_in_the_middle_of_saves_loses_no_acknowledged_save_and_never_hangs() {
     let library = common::newsroom();
@@ -148,36 +195,30 @@ fn a_server_killed_in_the_middle_of_saves_loses_no_acknowledged_save_and_never_h
     let token = sign_in(&one.url, "desk@newspim.com");
     let article = new_draft(&one.url, &token, "저장 도중에");
     let id = article["id"].as_i64().unwrap();
-    let (url, saver_token, mut content) = (one.url.clone(), token.clone(), article["content"].clone());
-    let saver = std::thread::spawn(move || {
-        let started = Instant::now();
-        let (mut base, mut acknowledged, mut failed) = (1u64, Vec::new(), 0);
-        for n in 0..400 {
-            content["body"] = json!(format!("{n}번째 저장."));
-            let asked = Instant::now();
-            let (status, saved) =
-                call("PUT", &format!("{url}/api/articles/{id}"), Some(&saver_token), Some(json!({ "base": base, "content": content })));
-            assert!(asked.elapsed() < Duration::from_secs(30), "a request hung");
-            if status == 200 {
-                base = saved["head"].as_u64().unwrap();
-                acknowledged.push((base, n));
-            } else {
-                failed += 1;
-            }
-            if failed > 20 {
-                break;
-            }
-        }
-        (acknowledged, failed, started.elapsed())
-    });
+    let saver = save_loop(one.url.clone(), token.clone(), id, article["content"].clone(), 400);
     std::thread::sleep(Duration::from_millis(700));
     one.kill();
-    let (acknowledged, failed, _) = saver.join().unwrap();
+    let (acknowledged, failed) = saver.join().unwrap();
     assert!(acknowledged.len() > 5 && failed > 0, "saves before the kill: {}, failures after: {failed}", acknowledged.len());
     // Every save the first process acknowledged is a revision, with its text, on the other.
-    for (revision, n) in acknowledged {
-        let (status, content) = call("GET", &format!("{}/api/articles/{id}/revisions/{revision}", two.url), Some(&token), None);
-        assert_eq!(status, 200);
-        assert_eq!(content["body"], format!("{n}번째 저장."));
-    }
+    every_acknowledged_save_is_kept(&two.url, &token, id, acknowledged);
+}
+
+#[test]
+fn a_postgresql_restart_in_the_middle_of_saves_loses_no_acknowledged_save_and_the_server_recovers() {
+    let database = throwaway_postgres::Dedicated::start();
+    let library = common::newsroom_on(database.fresh_database());
+    let server = Server::start(&library, &[]);
+    let token = sign_in(&server.url, "desk@newspim.com");
+    let article = new_draft(&server.url, &token, "데이터베이스 재시작");
+    let id = article["id"].as_i64().unwrap();
+    let saver = save_loop(server.url.clone(), token.clone(), id, article["content"].clone(), 400);
+    std::thread::sleep(Duration::from_millis(300));
+    database.restart();
+    let (acknowledged, failed) = saver.join().unwrap();
+    let last = acknowledged.last().map(|(_, n)| *n).unwrap_or_default();
+    assert!(last > 300 && failed > 0, "saves went on after the restart: the last acknowledged was {last}, {failed} failed");
+    // The session outlived the restart: it is in the database, not the process.
+    every_acknowledged_save_is_kept(&server.url, &token, id, acknowledged);
+    assert_eq!(call("GET", &format!("{}/ready", server.url), None, None).0, 200);
 }

@@ -69,7 +69,10 @@ pub mod common {
     /// A newsroom library on a fresh database with an admin, an editor and two reporters, each
     /// with the same password.
     pub fn newsroom() -> String {
-        let url = throwaway_postgres::fresh_database();
+        newsroom_on(throwaway_postgres::fresh_database())
+    }
+
+    pub fn newsroom_on(url: String) -> String {
         let on = [("COPYDESK_LIBRARY", url.as_str())];
         ok(&on, &["init", "--outlet", "뉴스핌", "--time-zone", "Asia/Seoul"], "");
         let people = [

@@ -4,4 +4,4 @@
  * A stable machine-readable kind of failure, for the app (exported to TypeScript, where the
  * UI switches on it) and for `--json` error output. `NotGranted` and `Internal` are the app shell's own.
  */
-export type ErrorCode = "invalid" | "not_found" | "conflict" | "refused" | "forbidden" | "import" | "not_exportable" | "template" | "no_acting_user" | "unknown_user" | "newer_library" | "io" | "storage" | "migration" | "corrupt" | "no_library" | "read_only" | "not_granted" | "internal";
+export type ErrorCode = "invalid" | "not_found" | "conflict" | "refused" | "forbidden" | "import" | "not_exportable" | "template" | "no_acting_user" | "unknown_user" | "newer_library" | "io" | "storage" | "migration" | "corrupt" | "no_library" | "read_only" | "not_granted" | "internal" | "not_signed_in" | "too_many_attempts" | "too_large" | "unavailable";
