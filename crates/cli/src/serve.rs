@@ -45,6 +45,7 @@ pub fn run(location: &Location, args: ServeArgs, clock: Clock) -> Result<()> {
             tracing_subscriber::EnvFilter::try_from_env("COPYDESK_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let mut config = Config::new(url, args.listen);
     config.clock = clock;

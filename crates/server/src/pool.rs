@@ -84,3 +84,15 @@ pub fn unavailable(message: &str) -> Error {
 pub fn internal(message: &str) -> Error {
     Error::Remote { code: copydesk::ErrorCode::Internal, message: message.to_string() }
 }
+
+impl Drop for Pool {
+    /// The synchronous PostgreSQL client may not be dropped on a runtime's thread (it blocks to
+    /// close its connection), and the last owner of the pool may be any task: close them on a
+    /// thread of their own.
+    fn drop(&mut self) {
+        let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        if !idle.is_empty() {
+            let _ = std::thread::spawn(move || drop(idle)).join();
+        }
+    }
+}
