@@ -17,6 +17,7 @@ mod never_panics;
 mod photos;
 mod revisions;
 mod search;
+mod search_archive;
 mod search_recall;
 mod seed_article;
 mod sqlite_file;
