@@ -119,7 +119,7 @@ pub(crate) fn index_article(tx: &mut impl GenericClient, article: &Article) -> R
     let Vectors { terms, headline, candidates } = vectors(article);
     tx.execute(
         "INSERT INTO article_terms (article_id, terms, headline, candidates) \
-         VALUES ($1, $2::text::tsvector, $3::text::tsvector, $4::text::tsvector) \
+         VALUES ($1, $2::text::tsvector, $3::text::tsvector, $4) \
          ON CONFLICT (article_id) DO UPDATE SET terms = excluded.terms, headline = excluded.headline, candidates = excluded.candidates",
         &[&article.id.0, &terms, &headline, &candidates],
     )
@@ -211,7 +211,7 @@ pub fn insert(client: &mut Client, articles: Vec<NewArticle>) -> Result<Vec<Arti
     let vectors: Vec<Vectors> = inserted.iter().map(vectors).collect();
     tx.execute(
         "INSERT INTO article_terms (article_id, terms, headline, candidates) \
-         SELECT id, t::tsvector, h::tsvector, c::tsvector FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS v (id, t, h, c)",
+         SELECT id, t::tsvector, h::tsvector, c FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS v (id, t, h, c)",
         &[
             &ids,
             &vectors.iter().map(|v| v.terms.as_str()).collect::<Vec<_>>(),

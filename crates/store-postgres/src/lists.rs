@@ -96,7 +96,7 @@ impl Stream {
             }
             self.values.params[0] = Box::new(terms::restricted(&self.matching, facets, slices));
             let sql = format!(
-                "SELECT t.article_id FROM article_terms t WHERE t.candidates @@ $1::text::tsquery AND {}{older} \
+                "SELECT t.article_id FROM article_terms t WHERE t.candidates::tsvector @@ $1::text::tsquery AND {}{older} \
                  ORDER BY t.article_id DESC LIMIT {}",
                 self.confirm,
                 want - found.len() as i64

@@ -5,7 +5,8 @@
 //! Two vectors per article. `terms` keeps every term with its position, to confirm a phrase
 //! of three or more terms; it is never indexed, and read only for those. `candidates` is what
 //! the GIN index holds, without positions, so the index answers most queries exactly and never
-//! has to read a vector back from TOAST:
+//! has to read a vector back from TOAST (it is stored as text, half the size, and indexed as
+//! the vector it spells):
 //! - every term (`협약`) and every pair of neighbouring terms in a column (`협약 약식`, which is
 //!   the phrase `협약 <-> 약식`: a three-syllable word, or a number such as `2 50`);
 //! - the same for the headline, marked `^` (`^협약`), for headline hits first;
