@@ -46,7 +46,7 @@ fn main() {
         let started = Instant::now();
         // Progress every 50,000 articles, so a fill of a million shows its pace as it goes.
         let progress = |done: u64| {
-            if done % 50_000 == 0 {
+            if done.is_multiple_of(50_000) {
                 println!("  filled {done} articles in {:.0} s", started.elapsed().as_secs_f64());
             }
         };

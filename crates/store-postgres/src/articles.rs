@@ -114,13 +114,15 @@ pub(crate) fn vectors(article: &Article) -> Vectors {
 }
 
 /// Writes the article's search vectors. Its facets are in them, so every commit does, not only
-/// one that changes the text.
+/// one that changes the text; an unchanged row is left alone, since a new version of it would
+/// put every one of its lexemes into the GIN index again.
 pub(crate) fn index_article(tx: &mut impl GenericClient, article: &Article) -> Result<()> {
     let Vectors { terms, headline, candidates } = vectors(article);
     tx.execute(
         "INSERT INTO article_terms (article_id, terms, headline, candidates) \
          VALUES ($1, $2::text::tsvector, $3::text::tsvector, $4) \
-         ON CONFLICT (article_id) DO UPDATE SET terms = excluded.terms, headline = excluded.headline, candidates = excluded.candidates",
+         ON CONFLICT (article_id) DO UPDATE SET terms = excluded.terms, headline = excluded.headline, candidates = excluded.candidates \
+         WHERE article_terms.candidates IS DISTINCT FROM excluded.candidates OR article_terms.terms <> excluded.terms",
         &[&article.id.0, &terms, &headline, &candidates],
     )
     .map_err(storage)?;

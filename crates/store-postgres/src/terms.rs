@@ -61,12 +61,23 @@ pub fn vector<'a>(columns: impl IntoIterator<Item = &'a str>) -> String {
 }
 
 /// Whether the pair of neighbouring terms `a b` is a lexeme of `candidates`: when they overlap
-/// (`협약 약식`, the bigrams of one word) or either is not two letters long (a number, a word, a
-/// lone syllable: `2 50`, `cmic 와`). Two bigrams of neighbouring words (`협약 체결`) are not:
-/// no query word makes that pair, so it would only grow the index by a key for nearly every
-/// two words of the archive. A quoted phrase that needs it is found by its terms and confirmed.
+/// (`협약 약식`, the bigrams of one word) or either is not a bigram (a number, a word, a lone
+/// syllable: `2 50`, `50 로서`, `cmic 와`). Two bigrams of neighbouring words (`협약 체결`) are
+/// not: no query word makes that pair, so it would only grow the index by a key for nearly
+/// every two words of the archive. A quoted phrase that needs it is found by its terms and
+/// confirmed.
 fn paired(a: &str, b: &str) -> bool {
-    a.chars().last() == b.chars().next() || a.chars().count() != 2 || b.chars().count() != 2
+    overlap(a, b) || !bigram(a) || !bigram(b)
+}
+
+fn overlap(a: &str, b: &str) -> bool {
+    a.chars().last() == b.chars().next()
+}
+
+/// Two letters of no ASCII: a CJK bigram (or, rarely, a two-letter word of another script,
+/// which is then treated as one; both sides of the index agree, so nothing is missed).
+fn bigram(term: &str) -> bool {
+    term.chars().count() == 2 && !term.chars().any(|c| c.is_ascii())
 }
 
 /// The lexeme of a facet (kind, value) in `candidates`.
@@ -160,9 +171,13 @@ pub fn candidate_query(terms: &Terms, headline: bool) -> Candidates {
         exact &= terms.len() == 2;
         let pairs = terms.windows(2).count();
         for (index, pair) in terms.windows(2).enumerate() {
-            let prefix = if *open_end && index + 1 == pairs { ":*" } else { "" };
+            let open = *open_end && index + 1 == pairs;
+            let prefix = if open { ":*" } else { "" };
+            // An open end may begin a longer term in the text (로 of 로서), and the index holds
+            // the pair only if it would with that term too.
+            let indexed = if open { !bigram(&pair[0]) || overlap(&pair[0], &pair[1]) } else { paired(&pair[0], &pair[1]) };
             let joined = format!("{mark}{} {}", pair[0], pair[1]);
-            if joined.len() > LONGEST_LEXEME || !paired(&pair[0], &pair[1]) {
+            if joined.len() > LONGEST_LEXEME || !indexed {
                 parts.push(lexeme(&format!("{mark}{}", pair[0])));
                 parts.push(format!("{}{prefix}", lexeme(&format!("{mark}{}", pair[1]))));
                 exact = false;
@@ -220,6 +235,11 @@ mod tests {
         check("협약식 CMIC와", false, "'협약 약식' & 'cmic 와':*", true);
         check("탄소중립", true, "'^탄소 소중' & '^소중 중립'", false);
         check("\"협약 체결\"", false, "'협약' & '체결'", false);
+        // 로 of 2.50%로 may be 로서 in the text: the pair 50 로서 is in the index.
+        assert!(candidates(1, ["2 50 로서"], &[]).contains("'50 로서'"));
+        check("2.50%로", false, "'2 50' & '50 로':*", false);
+        check("ab로", false, "'ab 로':*", true);
+        check("\"협약 체결로\"", false, "'협약' & '체결' & '체결 결로'", false);
         assert_eq!(restricted("'협약'", &["|status:draft".into()], Some(3..=4)), "('협약') & '|status:draft' & ('#4' | '#3')");
     }
 }
