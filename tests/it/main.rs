@@ -18,6 +18,7 @@ mod photo_metadata;
 mod photos;
 mod revisions;
 mod search;
+mod search_archive;
 mod search_recall;
 mod seed_article;
 mod sqlite_file;

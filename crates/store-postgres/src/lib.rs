@@ -133,7 +133,7 @@ impl Query {
     /// The conditions `filter` puts on the article `id` (an expression over `articles a` or a
     /// hit's id): status and facets through the facet index, dates on the article's row.
     fn filter(&mut self, filter: &Filter, id: &str, skip_facet: Option<&(&'static str, String)>) -> String {
-        let mut clauses = vec!["true".to_string()];
+        let mut clauses = vec![self.dates(filter, id)];
         let status = filter.status.map(|status| ("status", status.as_str().to_string()));
         for (kind, value) in status.into_iter().chain(filter.facets()) {
             if Some(&(kind, value.clone())) == skip_facet {
@@ -144,6 +144,11 @@ impl Query {
                 "EXISTS (SELECT 1 FROM article_facets f WHERE f.article_id = {id} AND f.kind = {kind} AND f.value = {value})"
             ));
         }
+        clauses.join(" AND ")
+    }
+
+    /// The conditions `filter` puts on the article's dates, read from its row.
+    fn dates(&mut self, filter: &Filter, id: &str) -> String {
         let bounds = [
             ("first_published >=", filter.published_from),
             ("first_published <", filter.published_to),
@@ -156,10 +161,10 @@ impl Query {
                 dates.push(format!("r.{condition} {}", self.bind(micros(bound))));
             }
         }
-        if !dates.is_empty() {
-            clauses.push(format!("EXISTS (SELECT 1 FROM articles r WHERE r.id = {id} AND {})", dates.join(" AND ")));
+        if dates.is_empty() {
+            return "true".to_string();
         }
-        clauses.join(" AND ")
+        format!("EXISTS (SELECT 1 FROM articles r WHERE r.id = {id} AND {})", dates.join(" AND "))
     }
 }
 
@@ -228,7 +233,10 @@ impl PostgresStore {
 
     fn migrate(mut client: Client) -> Result<PostgresStore> {
         client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).map_err(storage)?;
-        let migrated = embedded::migrations::runner().run(&mut client).map_err(|error| Error::Migration(error.to_string()));
+        let migrated = embedded::migrations::runner()
+            .run(&mut client)
+            .map_err(|error| Error::Migration(error.to_string()))
+            .and_then(|_| upkeep::fill_candidates(&mut client));
         client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).map_err(storage)?;
         migrated?;
         Ok(PostgresStore { client: RefCell::new(client) })
@@ -236,7 +244,8 @@ impl PostgresStore {
 
     /// The schema version this build writes.
     pub fn schema_version() -> usize {
-        embedded::migrations::runner().get_migrations().len()
+        // The highest number, not the count: numbers may skip one that another branch holds.
+        embedded::migrations::runner().get_migrations().iter().map(|migration| migration.version() as usize).max().unwrap_or(0)
     }
 }
 
@@ -368,7 +377,8 @@ impl Store for PostgresStore {
     }
 
     fn maintain(&mut self, _budget: Budget) -> Result<bool> {
-        // Autovacuum and the server's checkpointer do this work outside any save.
+        // Autovacuum and the server's checkpointer do the rest outside any save.
+        upkeep::tidy_search_index(self.client.get_mut())?;
         Ok(false)
     }
 }

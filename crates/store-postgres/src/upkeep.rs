@@ -1,5 +1,6 @@
 //! Checking every revision chain and rebuilding the search terms and facets. PostgreSQL does
-//! its own upkeep (autovacuum, checkpoints), so there is nothing to do between saves.
+//! its own upkeep (autovacuum, checkpoints); between saves the store only moves the search
+//! index's pending entries into the index.
 
 use copydesk::article::ArticleId;
 use copydesk::revision::{RevisionNo, SNAPSHOT_EVERY};
@@ -7,7 +8,7 @@ use copydesk::store::Health;
 use copydesk::{Result, search};
 use postgres::Client;
 
-use crate::articles::{self, index_text};
+use crate::articles::{self, index_article};
 use crate::{ARTICLE_COLUMNS, article_from_row, get, micros, storage};
 
 pub fn check(client: &mut Client) -> Health {
@@ -53,7 +54,40 @@ pub fn rebuild_index(client: &mut Client) -> Result<()> {
             )
             .map_err(storage)?;
         }
-        index_text(&mut tx, article.id, &article.content)?;
+        index_article(&mut tx, &article)?;
     }
     tx.commit().map_err(storage)
+}
+
+/// Fills the search candidates (schema version 3) of articles indexed before them, in one
+/// transaction; nothing to do once every article has them.
+pub fn fill_candidates(client: &mut Client) -> Result<()> {
+    // The partial index of unfilled rows answers this at once (the join below it may not).
+    if client.query_opt("SELECT 1 FROM article_terms WHERE candidates IS NULL LIMIT 1", &[]).map_err(storage)?.is_none() {
+        return Ok(());
+    }
+    let mut tx = client.transaction().map_err(storage)?;
+    let rows = tx
+        .query(
+            &format!("SELECT {ARTICLE_COLUMNS} FROM articles a JOIN article_terms t ON t.article_id = a.id WHERE t.candidates IS NULL"),
+            &[],
+        )
+        .map_err(storage)?;
+    for row in rows {
+        index_article(&mut tx, &article_from_row(&row)?)?;
+    }
+    tx.commit().map_err(storage)
+}
+
+/// Moves the entries saves left in the GIN index's pending list into the index, as the app
+/// does between saves: a save appends its article's entries there (cheap), and the save that
+/// finds the list past 4 MB would otherwise merge all of it while a reporter waits, and every
+/// search reads the list until then. Without the index's ownership there is nothing to do
+/// here; autovacuum still cleans the list.
+pub fn tidy_search_index(client: &mut Client) -> Result<()> {
+    match client.execute("SELECT gin_clean_pending_list('article_terms_candidates')", &[]) {
+        Ok(_) => Ok(()),
+        Err(error) if error.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) => Ok(()),
+        Err(error) => Err(storage(error)),
+    }
 }
