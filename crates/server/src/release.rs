@@ -1,4 +1,4 @@
-//! Every server process looks for embargoes that have passed. They race for the same articles,
+//! Every server process looks for embargoes that have passed, and does the store's upkeep. They race for the same articles,
 //! and the store lets exactly one commit land for each: the others find it released already.
 
 use std::sync::Arc;
@@ -24,6 +24,9 @@ pub async fn run(shared: Arc<Shared>) {
                     let event = released_event(worker, article, at);
                     let _ = worker.accounts.notify(CHANNEL, &serde_json::to_string(&event).unwrap_or_default());
                 }
+                // The store's upkeep between saves (on PostgreSQL, the search index's pending
+                // entries), so that no save pays for a large batch of it.
+                worker.library.maintain(copydesk::store::Budget::Step)?;
                 Ok(released.len())
             })
             .await;
