@@ -56,19 +56,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Init(settings) | Command::Settings(settings) => {
             let mut newsroom = library.newsroom()?;
-            let changes = [
-                ("outlet", settings.outlet),
-                ("time_zone", settings.time_zone),
-                ("base_url", settings.base_url),
-                ("language", settings.language),
-            ];
-            let mut changed = false;
-            for (key, value) in changes {
-                if let Some(value) = value {
-                    newsroom.set(key, &value)?;
-                    changed = true;
-                }
-            }
+            let changed = settings.apply_to(&mut newsroom)?;
             if changed || initialising {
                 library.set_newsroom(maybe_acting(&library)?.as_ref(), &newsroom)?;
             }
@@ -251,6 +239,21 @@ fn set_disabled(location: &Location, library: &Library, email: &str, disable: bo
     let done = if disable { "disabled; their sessions ended" } else { "may sign in again" };
     print::done(&format!("{} {done}", user.email), json);
     Ok(())
+}
+
+impl crate::Newsroom {
+    /// Sets the settings given on the command line; whether any was.
+    pub(crate) fn apply_to(self, newsroom: &mut Newsroom) -> copydesk::Result<bool> {
+        let changes = [("outlet", self.outlet), ("time_zone", self.time_zone), ("base_url", self.base_url), ("language", self.language)];
+        let mut changed = false;
+        for (key, value) in changes {
+            if let Some(value) = value {
+                newsroom.set(key, &value)?;
+                changed = true;
+            }
+        }
+        Ok(changed)
+    }
 }
 
 impl MatchArgs {

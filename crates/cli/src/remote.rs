@@ -69,19 +69,7 @@ pub fn run(cli: Cli, server: &str) -> Result<()> {
         }
         Command::Settings(settings) => {
             let mut newsroom = client.newsroom()?;
-            let changes = [
-                ("outlet", settings.outlet),
-                ("time_zone", settings.time_zone),
-                ("base_url", settings.base_url),
-                ("language", settings.language),
-            ];
-            let mut changed = false;
-            for (key, value) in changes {
-                if let Some(value) = value {
-                    newsroom.set(key, &value)?;
-                    changed = true;
-                }
-            }
+            let changed = settings.apply_to(&mut newsroom)?;
             if changed {
                 newsroom = client.set_newsroom(&newsroom)?;
             }
