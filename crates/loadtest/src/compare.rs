@@ -283,6 +283,7 @@ pub fn run(settings: &Settings) -> Result<()> {
     }
 
     let ratio = |theirs: Option<f64>, ours: Option<f64>| match (theirs, ours) {
+        (Some(theirs), Some(ours)) if ours > 0.0 && theirs / ours < 10.0 => format!("{:.1}x", theirs / ours),
         (Some(theirs), Some(ours)) if ours > 0.0 => format!("{:.0}x", theirs / ours),
         _ => "-".into(),
     };
