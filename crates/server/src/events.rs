@@ -118,10 +118,11 @@ fn listen(url: &str, sender: &broadcast::Sender<Arc<str>>, listening: &AtomicBoo
             tracing::info!("listening for the newsroom's events again");
         }
         first = false;
-        let mut notifications = client.notifications();
-        let mut waiting = notifications.timeout_iter(Duration::from_secs(1));
         loop {
-            match waiting.next() {
+            // A fresh wait each time: the iterator's timeout runs once, and reused it would
+            // return at once forever after, spinning without ever reading the socket.
+            let next = client.notifications().timeout_iter(Duration::from_secs(1)).next();
+            match next {
                 Ok(Some(notification)) => {
                     let _ = sender.send(Arc::from(notification.payload()));
                 }

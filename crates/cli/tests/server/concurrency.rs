@@ -84,7 +84,8 @@ fn what_one_process_does_reaches_the_clients_of_the_other() {
     let reporter = sign_in(&one.url, "rang@newspim.com");
     let editor = sign_in(&two.url, "desk@newspim.com");
     let at_the_desk = events(&two.url, &editor);
-    std::thread::sleep(Duration::from_millis(300));
+    // Longer than the listener's wait, so events must also arrive after a quiet spell.
+    std::thread::sleep(Duration::from_millis(2500));
 
     let content = json!({ "headline": "송고할 기사", "body": "본문.", "bylines": [{ "name": "김기랑", "title": "기자", "email": "rang@newspim.com" }] });
     let (_, article) = call("POST", &format!("{}/api/articles", one.url), Some(&reporter), Some(json!({ "content": content })));
