@@ -1,4 +1,5 @@
-//! Every server process looks for embargoes that have passed, and does the store's upkeep. They race for the same articles,
+//! Every server process looks for embargoes that have passed, and does the upkeep of the store
+//! and of the answers kept for retries. They race for the same articles,
 //! and the store lets exactly one commit land for each: the others find it released already.
 
 use std::sync::Arc;
@@ -27,6 +28,7 @@ pub async fn run(shared: Arc<Shared>) {
                 // The store's upkeep between saves (on PostgreSQL, the search index's pending
                 // entries), so that no save pays for a large batch of it.
                 worker.library.maintain(copydesk::store::Budget::Step)?;
+                worker.accounts.prune_idempotent(at)?;
                 Ok(released.len())
             })
             .await;

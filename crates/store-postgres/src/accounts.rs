@@ -245,8 +245,12 @@ impl Accounts {
             .ok_or_else(|| not_signed_in("not signed in, or the session ended (signed out, expired or revoked); sign in again"))?;
         let (user, last_seen): (i64, i64) = (get(&row, 0)?, get(&row, 1)?);
         // A minute's precision is plenty for an idle timeout of hours, and spares a write per request.
+        // Nor does it need the disk: a crash that forgets it brings the idle end a minute closer.
         if micros(at) - last_seen > 60_000_000 {
-            self.client.execute("UPDATE sessions SET last_seen = $2 WHERE token_hash = $1", &[&hash, &micros(at)]).map_err(storage)?;
+            let mut tx = self.client.transaction().map_err(storage)?;
+            tx.batch_execute("SET LOCAL synchronous_commit TO OFF").map_err(storage)?;
+            tx.execute("UPDATE sessions SET last_seen = $2 WHERE token_hash = $1", &[&hash, &micros(at)]).map_err(storage)?;
+            tx.commit().map_err(storage)?;
         }
         Ok(UserId(user))
     }
@@ -290,17 +294,18 @@ impl Accounts {
 
     /// Claims `key` for a request of `user` with this `fingerprint` (a hash of what it asks).
     pub fn begin_idempotent(&mut self, user: UserId, key: &str, fingerprint: &[u8], at: Timestamp) -> Result<Idempotent> {
-        // Answers are kept for a day: long enough for any retry.
-        self.client
-            .execute("DELETE FROM idempotent_requests WHERE at < $1", &[&micros(at - SignedDuration::from_hours(24))])
-            .map_err(storage)?;
-        let claimed = self
-            .client
+        // The claim is committed without waiting for the disk: the change it guards commits
+        // durably next, and that flushes the log up to and past this claim. A claim lost in a
+        // crash before then guarded nothing that happened.
+        let mut tx = self.client.transaction().map_err(storage)?;
+        tx.batch_execute("SET LOCAL synchronous_commit TO OFF").map_err(storage)?;
+        let claimed = tx
             .execute(
                 "INSERT INTO idempotent_requests (user_id, key, fingerprint, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
                 &[&user.0, &key, &fingerprint, &micros(at)],
             )
             .map_err(storage)?;
+        tx.commit().map_err(storage)?;
         if claimed == 1 {
             return Ok(Idempotent::Fresh);
         }
@@ -323,6 +328,14 @@ impl Accounts {
 
     /// Keeps the answer to a claimed request; `None` gives the key up (the request failed in a
     /// way a retry may mend), so the next attempt runs afresh.
+    /// Forgets answers older than a day (long enough for any retry): upkeep between requests,
+    /// so that no change waits on it.
+    pub fn prune_idempotent(&mut self, at: Timestamp) -> Result<u64> {
+        self.client
+            .execute("DELETE FROM idempotent_requests WHERE at < $1", &[&micros(at - SignedDuration::from_hours(24))])
+            .map_err(storage)
+    }
+
     pub fn finish_idempotent(&mut self, user: UserId, key: &str, answer: Option<(u16, &str)>) -> Result<()> {
         match answer {
             Some((status, body)) => self.client.execute(
