@@ -160,7 +160,8 @@ pub fn search(client: &mut Client, terms: &Terms, filter: &Filter) -> Result<Sea
     };
 
     let mut all = Stream::new(anywhere.matching.clone(), confirm_anywhere);
-    let total = all.newest(&mut tx, &facets, newest_slice, search::COUNT_LIMIT)?.len() as u64;
+    let counted = all.newest(&mut tx, &facets, newest_slice, search::COUNT_LIMIT)?;
+    let total = counted.len() as u64;
 
     let mut headline = Stream::new(in_headline.matching.clone(), |query| {
         let mut clauses = vec![confirm_filter(query)];
@@ -171,7 +172,15 @@ pub fn search(client: &mut Client, terms: &Terms, filter: &Filter) -> Result<Sea
     });
     let mut ids = headline.newest(&mut tx, &facets, newest_slice, offset + limit)?;
     let headline_hits = ids.len() as i64;
-    if headline_hits < offset + limit {
+    // Fewer headline hits than the page wants means these are all of them, and the other hits
+    // are the counted ones without them, newest first: no need to read the index again, unless
+    // the count stopped before the page's end.
+    let wanted_elsewhere = (offset + limit - headline_hits).max(0) as usize;
+    let headline_ids: std::collections::HashSet<i64> = ids.iter().copied().collect();
+    let counted_elsewhere: Vec<i64> = counted.iter().copied().filter(|id| !headline_ids.contains(id)).take(wanted_elsewhere).collect();
+    if headline_hits < offset + limit && (counted_elsewhere.len() == wanted_elsewhere || (total as i64) < search::COUNT_LIMIT) {
+        ids.extend(counted_elsewhere);
+    } else if headline_hits < offset + limit {
         let mut elsewhere = Stream::new(anywhere.matching.clone(), |query| {
             let confirm = confirm_anywhere(query);
             format!("{confirm} AND NOT t.headline @@ {}::text::tsquery", query.bind(phrases.clone()))

@@ -9,6 +9,8 @@
 //! the vector it spells):
 //! - every term (`협약`) and every pair of neighbouring terms in a column (`협약 약식`, which is
 //!   the phrase `협약 <-> 약식`: a three-syllable word, or a number such as `2 50`);
+//! - every run of three overlapping bigrams (`탄소 소중 중립`, a four-syllable word), so the
+//!   commonest phrase of three terms is exact in the index too and never read back to confirm;
 //! - the same for the headline, marked `^` (`^협약`), for headline hits first;
 //! - the article's facets (`|status:published`, `|section:산업`), so a filter is one more
 //!   posting list the index intersects, not a look-up per hit;
@@ -70,6 +72,14 @@ fn paired(a: &str, b: &str) -> bool {
     overlap(a, b) || !bigram(a) || !bigram(b)
 }
 
+/// Whether three neighbouring terms are overlapping bigrams of one word (`탄소 소중 중립`): the
+/// runs `candidates` holds whole.
+fn chained(three: &[impl AsRef<str>]) -> bool {
+    let [a, b, c] = three else { return false };
+    let (a, b, c) = (a.as_ref(), b.as_ref(), c.as_ref());
+    bigram(a) && bigram(b) && bigram(c) && overlap(a, b) && overlap(b, c)
+}
+
 fn overlap(a: &str, b: &str) -> bool {
     a.chars().last() == b.chars().next()
 }
@@ -114,6 +124,7 @@ pub fn candidates<'a>(id: i64, columns: impl IntoIterator<Item = &'a str>, facet
         for mark in marks {
             lexemes.extend(terms.iter().map(|term| format!("{mark}{term}")));
             lexemes.extend(terms.windows(2).filter(|pair| paired(pair[0], pair[1])).map(|pair| format!("{mark}{} {}", pair[0], pair[1])));
+            lexemes.extend(terms.windows(3).filter(|three| chained(three)).map(|three| format!("{mark}{}", three.join(" "))));
         }
     }
     lexemes.extend(facets.iter().map(|(kind, value)| facet(kind, value)));
@@ -167,6 +178,15 @@ pub fn candidate_query(terms: &Terms, headline: bool) -> Candidates {
                 exact = false;
             }
             continue;
+        }
+        // Three overlapping bigrams (a four-syllable word) are one lexeme, unless the last is
+        // open-ended: the text may have a longer term there.
+        if !*open_end && chained(terms) {
+            let joined = format!("{mark}{}", terms.join(" "));
+            if joined.len() <= LONGEST_LEXEME {
+                parts.push(lexeme(&joined));
+                continue;
+            }
         }
         exact &= terms.len() == 2;
         let pairs = terms.windows(2).count();
@@ -223,6 +243,9 @@ mod tests {
         assert!(!vector.contains("^2"), "only the headline is marked");
         assert!(!vector.contains("약식 it"), "no pair spans two columns");
         assert!(!candidates(1, ["협약 체결"], &[]).contains("협약 체결"), "bigrams of two words make no pair");
+        let word = candidates(1, ["탄소 소중 중립 투자"], &[]);
+        assert!(word.contains("'탄소 소중 중립'"), "a four-syllable word is one lexeme: {word}");
+        assert!(!word.contains("소중 중립 투자"), "runs stop where the word does: {word}");
         assert!(vector.contains("|tag#"), "a long facet is hashed");
     }
 
@@ -233,7 +256,8 @@ mod tests {
         };
         check("협약", false, "'협약'", true);
         check("협약식 CMIC와", false, "'협약 약식' & 'cmic 와':*", true);
-        check("탄소중립", true, "'^탄소 소중' & '^소중 중립'", false);
+        check("탄소중립", true, "'^탄소 소중 중립'", true);
+        check("탄소중립이", false, "'탄소 소중' & '소중 중립' & '중립 립이'", false);
         check("\"협약 체결\"", false, "'협약' & '체결'", false);
         // 로 of 2.50%로 may be 로서 in the text: the pair 50 로서 is in the index.
         assert!(candidates(1, ["2 50 로서"], &[]).contains("'50 로서'"));

@@ -59,24 +59,31 @@ pub fn rebuild_index(client: &mut Client) -> Result<()> {
     tx.commit().map_err(storage)
 }
 
-/// Fills the search candidates (schema version 3) of articles indexed before them, in one
-/// transaction; nothing to do once every article has them.
+/// Fills the search candidates of articles indexed before the candidates' current form
+/// (schema versions 3 and 4), a batch per transaction: a large archive is filled with bounded
+/// memory, and a fill that was stopped goes on where it stopped.
 pub fn fill_candidates(client: &mut Client) -> Result<()> {
-    // The partial index of unfilled rows answers this at once (the join below it may not).
-    if client.query_opt("SELECT 1 FROM article_terms WHERE candidates IS NULL LIMIT 1", &[]).map_err(storage)?.is_none() {
-        return Ok(());
+    const BATCH: i64 = 2_000;
+    loop {
+        // The partial index of unfilled rows finds them at once.
+        let mut tx = client.transaction().map_err(storage)?;
+        let rows = tx
+            .query(
+                &format!(
+                    "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id IN \
+                     (SELECT article_id FROM article_terms WHERE candidates IS NULL ORDER BY article_id LIMIT $1)"
+                ),
+                &[&BATCH],
+            )
+            .map_err(storage)?;
+        if rows.is_empty() {
+            return tx.commit().map_err(storage);
+        }
+        for row in &rows {
+            index_article(&mut tx, &article_from_row(row)?)?;
+        }
+        tx.commit().map_err(storage)?;
     }
-    let mut tx = client.transaction().map_err(storage)?;
-    let rows = tx
-        .query(
-            &format!("SELECT {ARTICLE_COLUMNS} FROM articles a JOIN article_terms t ON t.article_id = a.id WHERE t.candidates IS NULL"),
-            &[],
-        )
-        .map_err(storage)?;
-    for row in rows {
-        index_article(&mut tx, &article_from_row(&row)?)?;
-    }
-    tx.commit().map_err(storage)
 }
 
 /// Moves the entries saves left in the GIN index's pending list into the index, as the app
