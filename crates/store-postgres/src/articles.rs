@@ -119,11 +119,13 @@ pub(crate) fn vectors(article: &Article) -> Vectors {
 pub(crate) fn index_article(tx: &mut impl GenericClient, article: &Article) -> Result<()> {
     let Vectors { terms, headline, candidates } = vectors(article);
     tx.execute(
-        "INSERT INTO article_terms (article_id, terms, headline, candidates) \
-         VALUES ($1, $2::text::tsvector, $3::text::tsvector, $4) \
-         ON CONFLICT (article_id) DO UPDATE SET terms = excluded.terms, headline = excluded.headline, candidates = excluded.candidates \
-         WHERE article_terms.candidates IS DISTINCT FROM excluded.candidates OR article_terms.terms <> excluded.terms",
-        &[&article.id.0, &terms, &headline, &candidates],
+        "INSERT INTO article_terms (article_id, terms, headline, candidates, candidates_form) \
+         VALUES ($1, $2::text::tsvector, $3::text::tsvector, $4, $5) \
+         ON CONFLICT (article_id) DO UPDATE SET terms = excluded.terms, headline = excluded.headline, \
+           candidates = excluded.candidates, candidates_form = excluded.candidates_form \
+         WHERE article_terms.candidates IS DISTINCT FROM excluded.candidates OR article_terms.terms <> excluded.terms \
+           OR article_terms.candidates_form <> excluded.candidates_form",
+        &[&article.id.0, &terms, &headline, &candidates, &terms::CANDIDATES_FORM],
     )
     .map_err(storage)?;
     Ok(())
@@ -212,13 +214,14 @@ pub fn insert(client: &mut Client, articles: Vec<NewArticle>) -> Result<Vec<Arti
     .map_err(storage)?;
     let vectors: Vec<Vectors> = inserted.iter().map(vectors).collect();
     tx.execute(
-        "INSERT INTO article_terms (article_id, terms, headline, candidates) \
-         SELECT id, t::tsvector, h::tsvector, c FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS v (id, t, h, c)",
+        "INSERT INTO article_terms (article_id, terms, headline, candidates, candidates_form) \
+         SELECT id, t::tsvector, h::tsvector, c, $5 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS v (id, t, h, c)",
         &[
             &ids,
             &vectors.iter().map(|v| v.terms.as_str()).collect::<Vec<_>>(),
             &vectors.iter().map(|v| v.headline.as_str()).collect::<Vec<_>>(),
             &vectors.iter().map(|v| v.candidates.as_str()).collect::<Vec<_>>(),
+            &terms::CANDIDATES_FORM,
         ],
     )
     .map_err(storage)?;

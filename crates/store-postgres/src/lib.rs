@@ -376,8 +376,15 @@ impl Store for PostgresStore {
         upkeep::rebuild_index(self.client.get_mut())
     }
 
-    fn maintain(&mut self, _budget: Budget) -> Result<bool> {
-        // Autovacuum and the server's checkpointer do the rest outside any save.
+    fn maintain(&mut self, budget: Budget) -> Result<bool> {
+        // Articles indexed by an older build are rewritten a few at a time, so an upgraded
+        // archive never waits for all of them; autovacuum and the server's checkpointer do the
+        // rest outside any save.
+        let batch = match budget {
+            Budget::Step => 100,
+            Budget::Settle | Budget::Idle => 2_000,
+        };
+        upkeep::refresh_candidates(self.client.get_mut(), batch)?;
         upkeep::tidy_search_index(self.client.get_mut())?;
         Ok(false)
     }

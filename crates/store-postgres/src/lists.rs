@@ -149,8 +149,13 @@ pub fn search(client: &mut Client, terms: &Terms, filter: &Filter) -> Result<Sea
         clauses.join(" AND ")
     };
     let phrases = terms::query(terms);
-    let anywhere = terms::candidate_query(terms, false);
-    let in_headline = terms::candidate_query(terms, true);
+    // The partial index of older rows answers at once, and is empty once they are rewritten.
+    let older_form = tx
+        .query_opt("SELECT 1 FROM article_terms WHERE candidates_form < $1 LIMIT 1", &[&terms::CANDIDATES_FORM])
+        .map_err(storage)?
+        .is_some();
+    let anywhere = terms::candidate_query(terms, false, !older_form);
+    let in_headline = terms::candidate_query(terms, true, !older_form);
     let confirm_anywhere = |query: &mut Query| {
         let mut clauses = vec![confirm_filter(query)];
         if !anywhere.exact {

@@ -34,6 +34,10 @@ pub const SLICE_BITS: u32 = 12;
 /// `candidates`, and a query finds them by their terms and confirms the phrase.
 const LONGEST_LEXEME: usize = 2_047;
 
+/// The form of `candidates` this build writes (`article_terms.candidates_form`): 4 holds runs
+/// of three overlapping bigrams, 3 did not.
+pub const CANDIDATES_FORM: i16 = 4;
+
 /// Facet values longer than this are indexed by a hash.
 const LONGEST_FACET: usize = 256;
 
@@ -162,8 +166,9 @@ pub struct Candidates {
 }
 
 /// The query that finds the candidates for `terms`, in the whole article or (`headline`) in
-/// its headline alone.
-pub fn candidate_query(terms: &Terms, headline: bool) -> Candidates {
+/// its headline alone. `runs_of_three`: every article's candidates are of the current form
+/// and hold the runs of three; until then a four-syllable word is found by its pairs.
+pub fn candidate_query(terms: &Terms, headline: bool, runs_of_three: bool) -> Candidates {
     let mark = if headline { "^" } else { "" };
     let mut exact = true;
     let mut parts = Vec::new();
@@ -181,7 +186,7 @@ pub fn candidate_query(terms: &Terms, headline: bool) -> Candidates {
         }
         // Three overlapping bigrams (a four-syllable word) are one lexeme, unless the last is
         // open-ended: the text may have a longer term there.
-        if !*open_end && chained(terms) {
+        if runs_of_three && !*open_end && chained(terms) {
             let joined = format!("{mark}{}", terms.join(" "));
             if joined.len() <= LONGEST_LEXEME {
                 parts.push(lexeme(&joined));
@@ -252,11 +257,16 @@ mod tests {
     #[test]
     fn phrases_become_pairs_and_only_long_ones_need_confirming() {
         let check = |query: &str, headline: bool, matching: &str, exact: bool| {
-            assert_eq!(candidate_query(&Terms::parse(query), headline), Candidates { matching: matching.into(), exact }, "{query}");
+            assert_eq!(candidate_query(&Terms::parse(query), headline, true), Candidates { matching: matching.into(), exact }, "{query}");
         };
         check("협약", false, "'협약'", true);
         check("협약식 CMIC와", false, "'협약 약식' & 'cmic 와':*", true);
         check("탄소중립", true, "'^탄소 소중 중립'", true);
+        assert_eq!(
+            candidate_query(&Terms::parse("탄소중립"), false, false),
+            Candidates { matching: "'탄소 소중' & '소중 중립'".into(), exact: false },
+            "older rows have no runs of three: pairs, confirmed"
+        );
         check("탄소중립이", false, "'탄소 소중' & '소중 중립' & '중립 립이'", false);
         check("\"협약 체결\"", false, "'협약' & '체결'", false);
         // 로 of 2.50%로 may be 로서 in the text: the pair 50 로서 is in the index.

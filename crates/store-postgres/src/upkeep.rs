@@ -9,7 +9,7 @@ use copydesk::{Result, search};
 use postgres::Client;
 
 use crate::articles::{self, index_article};
-use crate::{ARTICLE_COLUMNS, article_from_row, get, micros, storage};
+use crate::{ARTICLE_COLUMNS, article_from_row, get, micros, storage, terms};
 
 pub fn check(client: &mut Client) -> Health {
     let mut problems = Vec::new();
@@ -60,7 +60,7 @@ pub fn rebuild_index(client: &mut Client) -> Result<()> {
 }
 
 /// Fills the search candidates of articles indexed before the candidates' current form
-/// (schema versions 3 and 4), a batch per transaction: a large archive is filled with bounded
+/// (schema version 3), a batch per transaction: a large archive is filled with bounded
 /// memory, and a fill that was stopped goes on where it stopped.
 pub fn fill_candidates(client: &mut Client) -> Result<()> {
     const BATCH: i64 = 2_000;
@@ -84,6 +84,27 @@ pub fn fill_candidates(client: &mut Client) -> Result<()> {
         }
         tx.commit().map_err(storage)?;
     }
+}
+
+/// Rewrites the search candidates of up to `batch` articles written in an older form
+/// (`terms::CANDIDATES_FORM`), oldest ids first; true while older ones are left. Searches use
+/// the new form once none is.
+pub fn refresh_candidates(client: &mut Client, batch: i64) -> Result<bool> {
+    let mut tx = client.transaction().map_err(storage)?;
+    let rows = tx
+        .query(
+            &format!(
+                "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id IN \
+                 (SELECT article_id FROM article_terms WHERE candidates_form < $1 ORDER BY article_id LIMIT $2)"
+            ),
+            &[&terms::CANDIDATES_FORM, &batch],
+        )
+        .map_err(storage)?;
+    for row in &rows {
+        index_article(&mut tx, &article_from_row(row)?)?;
+    }
+    tx.commit().map_err(storage)?;
+    Ok(rows.len() as i64 == batch)
 }
 
 /// Moves the entries saves left in the GIN index's pending list into the index, as the app
