@@ -10,7 +10,7 @@ use copydesk::user::{NewUser, Role};
 use postgres::NoTls;
 
 fn story(n: usize) -> Content {
-    let body = if n % 3 == 0 {
+    let body = if n.is_multiple_of(3) {
         format!("{n}번째 기사는 탄소중립 정책을 다룬다.")
     } else {
         format!("{n}번째 기사는 수출 실적을 다룬다.")
@@ -46,7 +46,7 @@ fn articles_of_the_older_form_are_found_while_they_are_rewritten_a_batch_at_a_ti
     for n in 0..300 {
         library.create(&reporter, story(n)).expect("article");
     }
-    let expected: Vec<i64> = (0..300).filter(|n| n % 3 == 0).map(|n| n + 1).collect();
+    let expected: Vec<i64> = (0..300i64).filter(|n| n % 3 == 0).map(|n| n + 1).collect();
     assert_eq!(hits(&library, "탄소중립"), expected, "the current form");
 
     // What an older build wrote: no runs of three in the candidates, and the form says so.
