@@ -113,6 +113,27 @@ pub(crate) fn vectors(article: &Article) -> Vectors {
     }
 }
 
+/// Writes the candidates of articles whose terms are already indexed, in the current form, with
+/// one statement: an upgrade's rewrite of an archive reads and writes the candidates alone, not
+/// the positional vectors beside them.
+pub(crate) fn rewrite_candidates(tx: &mut impl GenericClient, articles: &[Article]) -> Result<()> {
+    let ids: Vec<i64> = articles.iter().map(|article| article.id.0).collect();
+    let candidates: Vec<String> = articles
+        .iter()
+        .map(|article| {
+            let document = search::document(&article.content);
+            terms::candidates(article.id.0, document.iter().map(String::as_str), &search::facets(article.status, &article.content))
+        })
+        .collect();
+    tx.execute(
+        "UPDATE article_terms t SET candidates = v.c, candidates_form = $3 \
+         FROM unnest($1::bigint[], $2::text[]) AS v (id, c) WHERE t.article_id = v.id",
+        &[&ids, &candidates, &terms::CANDIDATES_FORM],
+    )
+    .map_err(storage)?;
+    Ok(())
+}
+
 /// Writes the article's search vectors. Its facets are in them, so every commit does, not only
 /// one that changes the text; an unchanged row is left alone, since a new version of it would
 /// put every one of its lexemes into the GIN index again.

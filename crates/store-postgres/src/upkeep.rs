@@ -79,9 +79,8 @@ pub fn fill_candidates(client: &mut Client) -> Result<()> {
         if rows.is_empty() {
             return tx.commit().map_err(storage);
         }
-        for row in &rows {
-            index_article(&mut tx, &article_from_row(row)?)?;
-        }
+        let articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>>>()?;
+        articles::rewrite_candidates(&mut tx, &articles)?;
         tx.commit().map_err(storage)?;
     }
 }
@@ -100,9 +99,8 @@ pub fn refresh_candidates(client: &mut Client, batch: i64) -> Result<bool> {
             &[&terms::CANDIDATES_FORM, &batch],
         )
         .map_err(storage)?;
-    for row in &rows {
-        index_article(&mut tx, &article_from_row(row)?)?;
-    }
+    let articles = rows.iter().map(article_from_row).collect::<Result<Vec<_>>>()?;
+    articles::rewrite_candidates(&mut tx, &articles)?;
     tx.commit().map_err(storage)?;
     Ok(rows.len() as i64 == batch)
 }
