@@ -267,7 +267,7 @@ fn pick<T: PartialEq + Clone>(base: &T, ours: &T, theirs: &T) -> Option<T> {
 
 /// Ours in our order, without what they removed, followed by what they added.
 fn merge_sets<T: PartialEq + Clone>(base: &[T], ours: &[T], theirs: &[T]) -> Vec<T> {
-    let mut merged: Vec<T> = ours.iter().filter(|item| !(base.contains(item) && !theirs.contains(item))).cloned().collect();
+    let mut merged: Vec<T> = ours.iter().filter(|item| !base.contains(item) || theirs.contains(item)).cloned().collect();
     for item in theirs {
         if !base.contains(item) && !merged.contains(item) {
             merged.push(item.clone());
