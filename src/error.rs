@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use crate::article::ArticleId;
 use crate::import::ImportProblem;
+use crate::merge::Merged;
 use crate::revision::RevisionNo;
 use crate::workflow::Refusal;
 
@@ -20,12 +21,10 @@ pub enum Error {
     #[error("{what} does not exist in this library")]
     NotFound { what: String },
 
-    #[error(
-        "article {article} changed since you started editing: your edit is based on revision {base}, \
-         the library already has revision {current}. Nothing was overwritten; compare the two \
-         revisions and save again on top of revision {current}"
-    )]
-    Conflict { article: ArticleId, base: RevisionNo, current: RevisionNo },
+    /// A save or action based on a revision older than the newest. A save is merged into the
+    /// newest revision first; `merged` carries that merge when some passages overlapped.
+    #[error("{}", conflict_message(*.article, *.base, *.current, .merged.as_deref()))]
+    Conflict { article: ArticleId, base: RevisionNo, current: RevisionNo, merged: Option<Box<Merged>> },
 
     #[error(transparent)]
     Refused(#[from] Refusal),
@@ -197,5 +196,38 @@ impl Error {
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io { path: path.into(), source }
+    }
+}
+
+fn conflict_message(article: ArticleId, base: RevisionNo, current: RevisionNo, merged: Option<&Merged>) -> String {
+    let changed = format!(
+        "article {article} changed since you started editing: your edit is based on revision {base}, the library already has revision {current}"
+    );
+    match merged {
+        Some(merged) if !merged.conflicts.is_empty() => {
+            let passages: Vec<String> = merged.conflicts.iter().map(MergeConflictName).map(|name| name.to_string()).collect();
+            format!(
+                "{changed}, and you both changed the same passages ({}). Nothing was overwritten; everything else \
+                 merged. Keep your version or theirs of each, or rewrite it, and save again on top of revision {current}",
+                passages.join(", ")
+            )
+        }
+        _ => format!("{changed}. Nothing was overwritten; compare the two revisions and save again on top of revision {current}"),
+    }
+}
+
+/// A conflicting passage as a sentence names it: `the body at line 3`, `the caption of photos/a.jpg`.
+struct MergeConflictName<'a>(&'a crate::merge::MergeConflict);
+
+impl std::fmt::Display for MergeConflictName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::merge::Place;
+        match &self.0.place {
+            Place::Field => write!(f, "the {}", self.0.field),
+            Place::Lines { start, .. } if self.0.field == "body" => write!(f, "the body at line {}", start + 1),
+            Place::Lines { start, .. } => write!(f, "subheadline {}", start + 1),
+            Place::Photo { file, part } if part == "photo" => write!(f, "the photo {file}"),
+            Place::Photo { file, part } => write!(f, "the {part} of the photo {file}"),
+        }
     }
 }

@@ -10,6 +10,7 @@ pub mod frontmatter;
 pub mod import;
 pub mod library;
 mod library_copy;
+pub mod merge;
 pub mod newsroom;
 pub mod photo_metadata;
 pub mod render;

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use crate::article::{Article, ArticleId, ArticleSummary, Content, Correction, ImageRef, Photo};
 use crate::clock::Clock;
 use crate::import::ImportedArticle;
+use crate::merge;
 use crate::newsroom::Newsroom;
 use crate::revision::{self, FieldChange, Revision, RevisionKind, RevisionNo};
 use crate::search::{self, Filter, SearchHit, SearchResults, Terms};
@@ -19,6 +20,10 @@ pub struct Library {
     pub(crate) store: Box<dyn Store>,
     clock: Clock,
 }
+
+/// How often a save merges afresh when other saves keep landing between its merge and its
+/// commit, before it reports the conflict.
+const SAVE_ATTEMPTS: usize = 5;
 
 /// A later version of an agency item for the article that holds it: the new content, the
 /// revision's note, and the photos it brings.
@@ -228,7 +233,7 @@ impl Library {
             created_by: actor.id,
             created_at: now,
             scheduled_by: None,
-            revision: NewRevision { kind: RevisionKind::Created, author: actor.id, at: now, note: None },
+            revision: NewRevision { kind: RevisionKind::Created, author: actor.id, at: now, note: None, merged_from: None },
             images: Vec::new(),
         };
         let mut inserted = self.store.insert_articles(vec![article])?;
@@ -362,7 +367,7 @@ impl Library {
                 created_by: actor.id,
                 created_at: now,
                 scheduled_by: (imported.status == Status::Scheduled).then_some(actor.id),
-                revision: NewRevision { kind: RevisionKind::Imported, author: actor.id, at: now, note },
+                revision: NewRevision { kind: RevisionKind::Imported, author: actor.id, at: now, note, merged_from: None },
                 images: imported.images,
             });
         }
@@ -395,15 +400,52 @@ impl Library {
         }
     }
 
-    /// An explicit save: a new revision on top of `base`, refused as a conflict if `base` is stale.
-    /// Saving unchanged content makes no revision.
+    /// An explicit save: a new revision on top of `base`. Saving unchanged content makes no
+    /// revision.
+    ///
+    /// When someone saved since `base`, the save is merged three ways ([`crate::merge`]) into
+    /// the newest revision: changes that do not overlap make one new revision, by `actor`, whose
+    /// parents are the newest revision and `base` ([`Revision::merged_from`]); overlapping ones
+    /// are refused as [`Error::Conflict`] carrying the merge, so the person can choose passage
+    /// by passage and save the resolution on top of the newest revision.
     pub fn save(&mut self, actor: &User, id: ArticleId, base: RevisionNo, content: Content) -> Result<Article> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let outcome = self.save_once(actor, id, base, &content);
+            match outcome {
+                // Another save landed between reading the head and committing on it: merge
+                // again against the newer head, a few times, then give up with the plain conflict.
+                Err(Error::Conflict { merged: None, current, .. }) if attempts < SAVE_ATTEMPTS && current > base => continue,
+                outcome => return outcome,
+            }
+        }
+    }
+
+    fn save_once(&mut self, actor: &User, id: ArticleId, base: RevisionNo, content: &Content) -> Result<Article> {
         let current = self.store.article(id)?;
-        if current.head == base && current.content == content {
+        if current.head == base {
+            if current.content == *content {
+                self.store.discard_autosave(id, actor.id)?;
+                return Ok(current);
+            }
+            return self.act(actor, id, Action::Edit, Change::content(base, content.clone()));
+        }
+        if base.0 == 0 || base > current.head {
+            return Err(Error::Conflict { article: id, base, current: current.head, merged: None });
+        }
+        let base_content = self.store.revision_content(id, base)?;
+        let merged = merge::merge(&base_content, content, &current.content);
+        if !merged.is_clean() {
+            return Err(Error::Conflict { article: id, base, current: current.head, merged: Some(Box::new(merged)) });
+        }
+        if merged.content == current.content {
+            // Everything this save changed is in the newest revision already.
             self.store.discard_autosave(id, actor.id)?;
             return Ok(current);
         }
-        self.act(actor, id, Action::Edit, Change::content(base, content))
+        let change = Change::content(current.head, merged.content);
+        self.commit_action(actor, id, Action::Edit, change, Some(base))
     }
 
     pub fn submit(&mut self, actor: &User, id: ArticleId, change: Change) -> Result<Article> {
@@ -459,11 +501,24 @@ impl Library {
     }
 
     fn act(&mut self, actor: &User, id: ArticleId, action: Action, change: Change) -> Result<Article> {
+        self.commit_action(actor, id, action, change, None)
+    }
+
+    /// `action` with `change` as one revision; `merged_from` is the stale base a merged save
+    /// started from.
+    fn commit_action(
+        &mut self,
+        actor: &User,
+        id: ArticleId,
+        action: Action,
+        change: Change,
+        merged_from: Option<RevisionNo>,
+    ) -> Result<Article> {
         let article = self.store.article(id)?;
         if let Some(base) = change.base
             && base != article.head
         {
-            return Err(Error::Conflict { article: id, base, current: article.head });
+            return Err(Error::Conflict { article: id, base, current: article.head, merged: None });
         }
         let content = change.content.unwrap_or_else(|| article.content.clone());
         if content != article.content {
@@ -491,7 +546,7 @@ impl Library {
             }),
             _ => {}
         }
-        let revision = NewRevision { kind: transition.kind, author: actor.id, at: now, note };
+        let revision = NewRevision { kind: transition.kind, author: actor.id, at: now, note, merged_from };
         self.store.commit(Commit { article: next, revision, images: Vec::new(), replaces_autosave_of: Some(actor.id) })
     }
 

@@ -100,6 +100,7 @@ impl Library {
             author: revisions[number].author,
             at: revisions[number].at,
             note: revisions[number].note.clone(),
+            merged_from: revisions[number].merged_from,
         };
         let last = revisions.len().saturating_sub(1);
         let first = NewArticle {

@@ -115,6 +115,9 @@ pub struct Revision {
     pub status: Status,
     /// Bytes this revision takes in the library (a delta, or a full snapshot every so often).
     pub stored_bytes: usize,
+    /// Its second parent: the older revision a stale save started from and was merged from
+    /// into the revision before this one (always its first parent).
+    pub merged_from: Option<RevisionNo>,
 }
 
 /// A chain of deltas is cut by a full snapshot this often, so reading any revision applies at

@@ -37,6 +37,8 @@ pub struct NewRevision {
     pub author: UserId,
     pub at: Timestamp,
     pub note: Option<String>,
+    /// The older revision a stale save was merged from, when this revision is such a merge.
+    pub merged_from: Option<RevisionNo>,
 }
 
 /// An article the library does not have yet: everything but the id, which the store gives it,

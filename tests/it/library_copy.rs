@@ -14,6 +14,13 @@ fn a_copied_library_has_every_revision_of_every_article() {
     let mut desk = Desk::new();
     let seed = desk.import_seed();
     let (reporter, editor) = (desk.reporter.clone(), desk.editor.clone());
+    // Two windows on the seed: the second save is merged, a revision with two parents.
+    let mut retitled = seed.content.clone();
+    retitled.headline = "중진공-CMIC, 바이오 협력 맞손".into();
+    desk.library.save(&editor, seed.id, seed.head, retitled).unwrap();
+    let mut retagged = seed.content.clone();
+    retagged.tags.push("임상시험".into());
+    assert_eq!(desk.library.save(&editor, seed.id, seed.head, retagged).unwrap().head, RevisionNo(3));
     // A long chain (past a snapshot), then the desk's whole workflow on it.
     let mut draft = desk.draft("협약 속보", "첫 문단");
     for n in 0..40 {
@@ -44,7 +51,7 @@ fn a_copied_library_has_every_revision_of_every_article() {
         let history = desk.library.revisions(id).unwrap();
         let copied_history = copy.revisions(id).unwrap();
         let without_size = |revisions: &[revision::Revision]| {
-            revisions.iter().map(|r| (r.number, r.kind, r.author, r.at, r.note.clone(), r.status)).collect::<Vec<_>>()
+            revisions.iter().map(|r| (r.number, r.kind, r.author, r.at, r.note.clone(), r.status, r.merged_from)).collect::<Vec<_>>()
         };
         assert_eq!(without_size(&copied_history), without_size(&history));
         for number in 1..=history.len() as u32 {

@@ -13,6 +13,7 @@ mod export;
 mod hostile;
 mod import;
 mod library_copy;
+mod merge;
 mod never_panics;
 mod photo_metadata;
 mod photos;

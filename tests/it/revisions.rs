@@ -7,18 +7,25 @@ use copydesk::Error;
 use copydesk::revision::{RevisionKind, RevisionNo, SegmentChange};
 
 #[test]
-fn a_stale_save_is_refused_and_nothing_is_overwritten() {
+fn a_stale_save_that_overlaps_is_a_conflict_and_nothing_is_overwritten() {
     let mut desk = Desk::new();
     let draft = desk.draft("제목", "첫 문단");
     let reporter = desk.reporter.clone();
-    // Two windows open revision 1; the first saves.
+    // Two windows open revision 1; the first saves, the second changed the same paragraph.
     let first = desk.library.save(&reporter, draft.id, draft.head, story("제목", "첫 창에서 고친 문단")).unwrap();
     let error = desk.library.save(&reporter, draft.id, draft.head, story("제목", "둘째 창에서 고친 문단")).unwrap_err();
     match &error {
-        Error::Conflict { base, current, .. } => assert_eq!((base.0, current.0), (1, 2)),
-        other => panic!("expected a conflict, got {other:?}"),
+        Error::Conflict { base, current, merged: Some(merged), .. } => {
+            assert_eq!((base.0, current.0), (1, 2));
+            assert_eq!(
+                (merged.conflicts[0].ours.as_str(), merged.conflicts[0].theirs.as_str()),
+                ("둘째 창에서 고친 문단", "첫 창에서 고친 문단")
+            );
+        }
+        other => panic!("expected a conflict with the merge, got {other:?}"),
     }
     assert!(error.to_string().contains("based on revision 1, the library already has revision 2"), "{error}");
+    assert!(error.to_string().contains("the body at line 1"), "{error}");
     let stored = desk.library.article(draft.id).unwrap();
     assert_eq!(stored.content.body, "첫 창에서 고친 문단");
     assert_eq!(stored.head, first.head);

@@ -117,7 +117,8 @@ fn a_library_written_before_the_application_id_still_opens_and_gains_it() {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("v4.sqlite3");
     Library::init(&file(&path), Clock::System).unwrap();
-    rollback_mode_file(&path, "PRAGMA application_id = 0; PRAGMA user_version = 4;");
+    // What a version 4 build left: no application id, no merged revisions (schema v6).
+    rollback_mode_file(&path, "PRAGMA application_id = 0; PRAGMA user_version = 4; ALTER TABLE revisions DROP COLUMN merged_from;");
     Library::open(&file(&path), Clock::System).unwrap();
     assert_eq!(pragma(&path, "application_id"), format!("Integer({APPLICATION_ID})"));
 }
@@ -244,9 +245,10 @@ fn a_version_2_library_gains_the_status_facets_search_filters_use() {
     let mut desk = Desk::new();
     desk.import_seed();
     {
-        // Back to what a version 2 build left: no status facets.
+        // Back to what a version 2 build left: no status facets, no merged revisions (v6).
         let connection = rusqlite::Connection::open(&desk.path).unwrap();
         connection.execute("DELETE FROM article_facets WHERE kind = 'status'", []).unwrap();
+        connection.execute("ALTER TABLE revisions DROP COLUMN merged_from", []).unwrap();
         connection.pragma_update(None, "user_version", 2).unwrap();
     }
     desk.reopen();

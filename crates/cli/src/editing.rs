@@ -1,6 +1,8 @@
 //! `edit` and `new`: the article in `$EDITOR` as a front matter file, saved as a revision on top
-//! of the one that was opened, on a library or through a newsroom server alike. The file is kept
-//! whenever the save fails, so no words are lost.
+//! of the one that was opened, on a library or through a newsroom server alike. When someone
+//! saved meanwhile, the core merges the edit into their revision; where both changed the same
+//! passage the file is kept with both versions marked. The file is kept whenever the save
+//! fails, so no words are lost.
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +11,7 @@ use copydesk::Library;
 use copydesk::article::{Article, ArticleId, Content, ImageRef};
 use copydesk::export::markdown;
 use copydesk::import;
+use copydesk::merge::{Choice, Merged, Place};
 use copydesk::newsroom::Newsroom;
 use copydesk::revision::RevisionNo;
 use copydesk::store::Location;
@@ -84,7 +87,7 @@ pub fn edit_in_editor(desk: &mut dyn Desk, id: ArticleId, json: bool) -> Result<
         print::done("no changes", json);
         return Ok(());
     }
-    let kept = || match keep_unsaved(&file, article.id) {
+    let kept = || match std::fs::read(&file).map_err(anyhow::Error::from).and_then(|text| keep_unsaved(&text, article.id)) {
         Ok(keep) => format!("your text is kept in {}", keep.display()),
         Err(error) => {
             // The edit's own private folder is the last place the words are; leave it behind.
@@ -104,17 +107,75 @@ pub fn edit_in_editor(desk: &mut dyn Desk, id: ArticleId, json: bool) -> Result<
     });
     match result {
         Ok(saved) => {
+            if saved.head.0 > article.head.0 + 1 {
+                eprintln!(
+                    "article {id} changed while you edited (revision {} is newer than {}); your changes did not overlap and were merged into it",
+                    RevisionNo(saved.head.0 - 1),
+                    article.head
+                );
+            }
             print::transition(&saved, &newsroom, json);
             Ok(())
         }
-        Err(error) => Err(error.context(kept())),
+        Err(error) => {
+            let kept = match error.downcast_ref::<copydesk::Error>() {
+                Some(copydesk::Error::Conflict { current, merged: Some(merged), .. }) => keep_merge(desk, id, *current, merged)
+                    .unwrap_or_else(|why| {
+                        format!(
+                            "{}
+(the merge could not be written beside it: {why:#})",
+                            kept()
+                        )
+                    }),
+                _ => kept(),
+            };
+            Err(error.context(kept))
+        }
     }
+}
+
+/// Keeps a merge that overlapped: the merged article with both versions of each conflicting
+/// body passage between markers, and yours of any other conflicting field, saying where it is
+/// and what they wrote there.
+fn keep_merge(desk: &dyn Desk, id: ArticleId, current: RevisionNo, merged: &Merged) -> Result<String> {
+    let marked = |conflict: &copydesk::merge::MergeConflict| {
+        let line = |text: &str| if text.is_empty() || text.ends_with('\n') { text.to_string() } else { format!("{text}\n") };
+        format!("<<<<<<< yours\n{}=======\n{}>>>>>>> revision {current}\n", line(&conflict.ours), line(&conflict.theirs))
+    };
+    let choices: Vec<Choice> = merged
+        .conflicts
+        .iter()
+        .map(|conflict| match (&conflict.place, conflict.field.as_str()) {
+            (Place::Lines { .. }, "body") => Choice::Edited(marked(conflict)),
+            _ => Choice::Ours,
+        })
+        .collect();
+    let content = merged.resolve(&choices)?;
+    let article = desk.article(id)?;
+    let text = markdown::document(&article, &content, &desk.newsroom()?);
+    let keep = keep_unsaved(text.as_bytes(), id)?;
+    let mut said = format!(
+        "your text is kept in {}\nmerged with revision {current}: everything that did not overlap is in it; where you both changed the same passage:",
+        keep.display()
+    );
+    for conflict in &merged.conflicts {
+        match (&conflict.place, conflict.field.as_str()) {
+            (Place::Lines { start, .. }, "body") => {
+                said.push_str(&format!("\n  the body at line {}: both versions between <<<<<<< and >>>>>>> markers", start + 1))
+            }
+            (Place::Photo { file, part }, _) => {
+                said.push_str(&format!("\n  the {part} of the photo {file}: yours is in the file, theirs reads {:?}", conflict.theirs))
+            }
+            (_, field) => said.push_str(&format!("\n  the {field}: yours is in the file, theirs reads {:?}", conflict.theirs)),
+        }
+    }
+    Ok(said)
 }
 
 /// Copies a failed edit to a new file of its own in the user's data folder (the one the default
 /// library lives in), readable by the user alone: the article may be embargoed, and a fixed name
 /// in a shared folder could be a link planted by someone else.
-fn keep_unsaved(file: &Path, id: ArticleId) -> Result<PathBuf> {
+fn keep_unsaved(text: &[u8], id: ArticleId) -> Result<PathBuf> {
     let data = Location::data_folder().context("this user has no data folder")?;
     let data = data.as_path();
     std::fs::create_dir_all(data).with_context(|| format!("cannot make {}", data.display()))?;
@@ -128,14 +189,13 @@ fn keep_unsaved(file: &Path, id: ArticleId) -> Result<PathBuf> {
         }
         _ => {}
     }
-    let text = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     // Created exclusively under a new random name (tempfile makes it 0600 on Unix).
     let mut keep = tempfile::Builder::new()
         .prefix(&format!("article-{id}-unsaved-"))
         .suffix(".md")
         .tempfile_in(&folder)
         .with_context(|| format!("cannot make a file in {}", folder.display()))?;
-    std::io::Write::write_all(&mut keep, &text).with_context(|| format!("cannot write {}", keep.path().display()))?;
+    std::io::Write::write_all(&mut keep, text).with_context(|| format!("cannot write {}", keep.path().display()))?;
     let (_, path) = keep.keep().with_context(|| format!("cannot keep a file in {}", folder.display()))?;
     Ok(path)
 }

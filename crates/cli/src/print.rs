@@ -62,7 +62,10 @@ fn hint(error: &copydesk::Error) -> Option<String> {
     use copydesk::Error;
     use copydesk::workflow::{Action, RefusalCode, Status};
     Some(match error {
-        Error::Conflict { article, base, current } => {
+        Error::Conflict { article, merged: Some(_), .. } => {
+            format!("run `copydesk edit {article}` again and write the marked passages as they should read")
+        }
+        Error::Conflict { article, base, current, merged: None } => {
             format!("compare them with `copydesk diff {article} {base} {current}`, then edit again")
         }
         Error::Refused(refusal) if refusal.code == RefusalCode::NoteMissing => {
@@ -269,13 +272,14 @@ pub fn history(revisions: &[Revision], newsroom: &Newsroom, json: bool) {
     }
     for revision in revisions {
         say!(
-            "{:>4}  {:<10} {:<10} {}  {}  {} bytes{}",
+            "{:>4}  {:<10} {:<10} {}  {}  {} bytes{}{}",
             revision.number,
             revision.kind,
             revision.status,
             newsroom.display(revision.at),
             revision.author_name,
             revision.stored_bytes,
+            revision.merged_from.map(|from| format!("  (merged from revision {from})")).unwrap_or_default(),
             revision.note.as_deref().map(|note| format!("  \u{2014} {note}")).unwrap_or_default()
         );
     }

@@ -94,12 +94,7 @@ impl Client {
             });
         }
         Err(match serde_json::from_str::<copydesk_protocol::Failure>(&text) {
-            Ok(failure) => match (failure.code, failure.article, failure.base, failure.current) {
-                (ErrorCode::Conflict, Some(article), Some(base), Some(current)) => {
-                    Error::Conflict { article: ArticleId(article), base: RevisionNo(base), current: RevisionNo(current) }
-                }
-                (code, ..) => Error::Remote { code, message: failure.message },
-            },
+            Ok(failure) => failure.into_error(),
             Err(_) => unavailable(format!("the server at {} answered {status} without saying why; is it a Copydesk server?", self.base)),
         })
     }

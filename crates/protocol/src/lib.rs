@@ -8,13 +8,15 @@ use std::collections::BTreeMap;
 use copydesk::article::{ArticleId, Content, ImageRef};
 use copydesk::error::ErrorCode;
 use copydesk::export::Format;
+use copydesk::merge::Merged;
 use copydesk::revision::RevisionNo;
 use copydesk::user::{Role, User, UserId};
 use copydesk::workflow::Status;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-/// Every failure: what kind, in words, and for a conflict the revisions involved.
+/// Every failure: what kind, in words, and for a conflict the revisions involved and, when a
+/// stale save overlapped the newest revision, the merge with the conflicting passages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
     pub code: ErrorCode,
@@ -25,6 +27,33 @@ pub struct Failure {
     pub base: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged: Option<Box<Merged>>,
+}
+
+impl Failure {
+    /// The body a server answers `error` with; `message` is the words it shows.
+    pub fn of(error: &copydesk::Error, message: String) -> Failure {
+        let mut failure = Failure { code: error.code(), message, article: None, base: None, current: None, merged: None };
+        if let copydesk::Error::Conflict { article, base, current, merged } = error {
+            (failure.article, failure.base, failure.current) = (Some(article.0), Some(base.0), Some(current.0));
+            failure.merged = merged.clone();
+        }
+        failure
+    }
+
+    /// The core error a client rebuilds from the body, so it is handled as a local library's.
+    pub fn into_error(self) -> copydesk::Error {
+        match (self.code, self.article, self.base, self.current) {
+            (ErrorCode::Conflict, Some(article), Some(base), Some(current)) => copydesk::Error::Conflict {
+                article: ArticleId(article),
+                base: RevisionNo(base),
+                current: RevisionNo(current),
+                merged: self.merged,
+            },
+            (code, ..) => copydesk::Error::Remote { code, message: self.message },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

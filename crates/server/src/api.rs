@@ -264,14 +264,7 @@ fn fingerprint(request: &impl Serialize) -> Vec<u8> {
 }
 
 fn failure_body(error: &Error) -> String {
-    // Conflicts keep their revision numbers.
-    let body = match error {
-        Error::Conflict { article, base, current } => serde_json::json!({
-            "code": error.code(), "message": error.to_string(), "article": article.0, "base": base.0, "current": current.0
-        }),
-        _ => serde_json::json!({ "code": error.code(), "message": error.to_string() }),
-    };
-    body.to_string()
+    serde_json::to_string(&crate::failure::body_of(error)).unwrap_or_default()
 }
 
 // Service

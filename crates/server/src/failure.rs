@@ -1,6 +1,7 @@
 //! Every failure a client sees is JSON `{code, message}` with a status that says whose move it
 //! is: 401 sign in, 403 the rule refuses (and says which), 404, 409 a stale base (naming both
-//! revisions), 413, 422 what was sent is wrong, 429 wait, 503 try again later. A 500 is a bug.
+//! revisions, and for a save whose changes overlap the newest revision's, the merge with the
+//! conflicting passages side by side), 413, 422 what was sent is wrong, 429 wait, 503 try again later. A 500 is a bug.
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -39,20 +40,21 @@ impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let code = self.0.code();
         let status = status_of(code);
-        let message = match &self.0 {
-            // The database's own words may name hosts and tables; the log keeps them.
-            Error::Storage(_) => "the newsroom's database could not be reached or refused the request; try again shortly".to_string(),
-            other => other.to_string(),
-        };
         if status.is_server_error() {
             tracing::warn!(code = %code, error = %self.0, "request failed");
         }
-        let (article, base, current) = match &self.0 {
-            Error::Conflict { article, base, current } => (Some(article.0), Some(base.0), Some(current.0)),
-            _ => (None, None, None),
-        };
-        (status, Json(Body { code, message, article, base, current })).into_response()
+        (status, Json(body_of(&self.0))).into_response()
     }
+}
+
+/// The JSON a client gets for `error`, also what an idempotent request's retry gets again.
+pub fn body_of(error: &Error) -> Body {
+    let message = match error {
+        // The database's own words may name hosts and tables; the log keeps them.
+        Error::Storage(_) => "the newsroom's database could not be reached or refused the request; try again shortly".to_string(),
+        other => other.to_string(),
+    };
+    Body::of(error, message)
 }
 
 pub fn failure(code: ErrorCode, message: impl Into<String>) -> Failure {
@@ -102,7 +104,7 @@ pub async fn as_json(response: Response) -> Response {
         _ if status.is_client_error() => (ErrorCode::Invalid, "the request was not understood"),
         _ => (ErrorCode::Internal, "the server failed on a bug; the request may not have been carried out"),
     };
-    let body = Body { code, message: message.into(), article: None, base: None, current: None };
+    let body = Body { code, message: message.into(), article: None, base: None, current: None, merged: None };
     let mut json = Json(body).into_response();
     *json.status_mut() = status;
     json

@@ -73,9 +73,18 @@ fn write_article_row(tx: &mut Transaction, article: &Article, insert: bool) -> R
 
 fn insert_revision(tx: &mut Transaction, id: ArticleId, number: RevisionNo, revision: &NewRevision, status: Status) -> Result<()> {
     tx.execute(
-        "INSERT INTO revisions (article_id, number, kind, author, at, note, status, payload_kind, payload) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'head', NULL)",
-        &[&id.0, &(number.0 as i32), &revision.kind.as_str(), &revision.author.0, &micros(revision.at), &revision.note, &status.as_str()],
+        "INSERT INTO revisions (article_id, number, kind, author, at, note, status, merged_from, payload_kind, payload) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'head', NULL)",
+        &[
+            &id.0,
+            &(number.0 as i32),
+            &revision.kind.as_str(),
+            &revision.author.0,
+            &micros(revision.at),
+            &revision.note,
+            &status.as_str(),
+            &revision.merged_from.map(|number| number.0 as i32),
+        ],
     )
     .map_err(storage)?;
     Ok(())
@@ -263,7 +272,7 @@ pub fn commit(client: &mut Client, commit: Commit) -> Result<Article> {
         .ok_or_else(|| Error::NotFound { what: format!("article {}", article.id) })?;
     let (current, old_text): (i32, String) = (get(&row, 0)?, get(&row, 1)?);
     if current as u32 != base.0 {
-        return Err(Error::Conflict { article: article.id, base, current: RevisionNo(current as u32) });
+        return Err(Error::Conflict { article: article.id, base, current: RevisionNo(current as u32), merged: None });
     }
     put_images(&mut tx, &commit.images)?;
     let new_text = revision::snapshot_text(&article.content);
@@ -303,7 +312,7 @@ pub fn revisions(client: &mut Client, id: ArticleId) -> Result<Vec<Revision>> {
     let rows = tx
         .query(
             "SELECT r.number, r.kind, r.author, u.name, r.at, r.note, r.status, \
-             coalesce(octet_length(r.payload), octet_length(a.content)) \
+             coalesce(octet_length(r.payload), octet_length(a.content)), r.merged_from \
              FROM revisions r JOIN users u ON u.id = r.author JOIN articles a ON a.id = r.article_id \
              WHERE r.article_id = $1 ORDER BY r.number",
             &[&id.0],
@@ -321,6 +330,7 @@ pub fn revisions(client: &mut Client, id: ArticleId) -> Result<Vec<Revision>> {
                 note: get(row, 5)?,
                 status: parse::<Status>(get(row, 6)?)?,
                 stored_bytes: get::<i32>(row, 7)? as usize,
+                merged_from: get::<Option<i32>>(row, 8)?.map(|number| RevisionNo(number as u32)),
             })
         })
         .collect()

@@ -60,8 +60,8 @@ fn write_article_row(tx: &Transaction, article: &Article, insert: bool) -> Resul
 
 fn insert_revision(tx: &Transaction, id: ArticleId, number: RevisionNo, revision: &NewRevision, status: Status) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO revisions (article_id, number, kind, author, at, note, status, payload_kind, payload) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'head', NULL)",
+        "INSERT INTO revisions (article_id, number, kind, author, at, note, status, merged_from, payload_kind, payload) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'head', NULL)",
     )?
     .execute(params![
         id.0,
@@ -70,7 +70,8 @@ fn insert_revision(tx: &Transaction, id: ArticleId, number: RevisionNo, revision
         revision.author.0,
         micros(revision.at),
         revision.note,
-        status.as_str()
+        status.as_str(),
+        revision.merged_from.map(|number| number.0)
     ])?;
     Ok(())
 }
@@ -103,7 +104,7 @@ pub fn commit(connection: &mut Connection, commit: Commit) -> Result<Article> {
         .optional()?
         .ok_or_else(|| Error::NotFound { what: format!("article {}", article.id) })?;
     if current != base.0 {
-        return Err(Error::Conflict { article: article.id, base, current: RevisionNo(current) });
+        return Err(Error::Conflict { article: article.id, base, current: RevisionNo(current), merged: None });
     }
     put_images(&tx, &commit.images)?;
     let new_text = revision::snapshot_text(&article.content);
@@ -140,7 +141,7 @@ pub fn revisions(connection: &Connection, id: ArticleId) -> Result<Vec<Revision>
     article(&tx, id)?;
     let mut statement = tx.prepare(
         "SELECT r.number, r.kind, r.author, u.name, r.at, r.note, r.status, \
-         coalesce(length(CAST(r.payload AS BLOB)), length(CAST(a.content AS BLOB))) \
+         coalesce(length(CAST(r.payload AS BLOB)), length(CAST(a.content AS BLOB))), r.merged_from \
          FROM revisions r JOIN users u ON u.id = r.author JOIN articles a ON a.id = r.article_id \
          WHERE r.article_id = ? ORDER BY r.number",
     )?;
@@ -156,6 +157,7 @@ pub fn revisions(connection: &Connection, id: ArticleId) -> Result<Vec<Revision>
                 note: row.get(5)?,
                 status: from_text::<Status>(row.get(6)?)?,
                 stored_bytes: row.get::<_, i64>(7)? as usize,
+                merged_from: row.get::<_, Option<u32>>(8)?.map(RevisionNo),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

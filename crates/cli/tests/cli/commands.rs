@@ -162,22 +162,49 @@ fn edit_opens_the_editor_and_saves_a_revision() {
 }
 
 #[test]
-fn an_edit_over_a_newer_revision_is_a_conflict_and_keeps_the_text() {
+fn an_edit_over_a_newer_revision_merges_when_the_changes_do_not_overlap() {
     let cli = Cli::new();
     cli.ok(&["--user", "desk@newspim.com", "import", common::SEED_ARTICLE]);
-    // While this editor is open, someone else saves the article from another terminal.
+    // While this editor is open, someone else saves another paragraph from another terminal.
     let binary = env!("CARGO_BIN_EXE_copydesk");
     let editor =
         format!("EDITOR=\"sed -i s/맞손/협력/\" {binary} --user desk@newspim.com edit 1 >/dev/null && sed -i 's/20여명이/30여명이/'");
     let output = cli.command(&["--user", "desk@newspim.com", "edit", "1"]).env("EDITOR", editor).output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("did not overlap and were merged"), "{stderr}");
+    let shown = cli.json(&["show", "1"]);
+    assert_eq!(shown["article"]["head"], 3);
+    let body = shown["content"]["body"].as_str().unwrap();
+    assert!(body.contains("30여명이") && body.contains("협력을 잡았다"), "both edits are in: {body}");
+    let history = cli.json(&["history", "1"]);
+    assert_eq!(history[2]["merged_from"], 1, "{history}");
+}
+
+#[test]
+fn an_edit_overlapping_a_newer_revision_keeps_both_versions_marked_and_saves_nothing() {
+    let cli = Cli::new();
+    cli.ok(&["--user", "desk@newspim.com", "import", common::SEED_ARTICLE]);
+    // Someone else changes the same sentence meanwhile.
+    let binary = env!("CARGO_BIN_EXE_copydesk");
+    let editor = format!(
+        "EDITOR=\"sed -i s/20여명이/25여명이/\" {binary} --user desk@newspim.com edit 1 >/dev/null && sed -i 's/20여명이/30여명이/; s/맞손/협력/'"
+    );
+    let output = cli.command(&["--user", "desk@newspim.com", "edit", "1"]).env("EDITOR", editor).output().unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("based on revision 1, the library already has revision 2"), "{stderr}");
+    assert!(stderr.contains("the body at line "), "names the passage: {stderr}");
+    assert!(stderr.contains("copydesk edit 1` again"), "says how to finish: {stderr}");
     let kept = stderr.split("your text is kept in ").nth(1).unwrap().lines().next().unwrap().trim();
-    assert!(std::fs::read_to_string(kept).unwrap().contains("30여명이"));
+    let kept = std::fs::read_to_string(kept).unwrap();
+    let marked = kept.split("<<<<<<< yours\n").nth(1).expect("a marked passage");
+    let (ours, theirs) = marked.split_once("=======\n").unwrap();
+    assert!(ours.contains("30여명이") && theirs.contains("25여명이") && theirs.contains(">>>>>>> revision 2"), "{kept}");
+    assert!(kept.contains("협력을 잡았다"), "what did not overlap is merged in the kept file: {kept}");
     let shown = cli.json(&["show", "1"]);
     assert_eq!(shown["article"]["head"], 2);
-    assert!(shown["content"]["body"].as_str().unwrap().contains("20여명이"), "the other save was not overwritten");
+    assert!(shown["content"]["body"].as_str().unwrap().contains("25여명이"), "the other save was not overwritten");
 }
 
 /// The core's message says what is wrong in the newsroom's words; the flag to type is the

@@ -187,6 +187,47 @@ fn a_stale_base_is_a_409_naming_both_revisions() {
 }
 
 #[test]
+fn saves_of_different_paragraphs_from_one_base_merge_and_the_same_sentence_is_a_409_with_both_versions() {
+    let library = common::newsroom();
+    let server = Server::start(&library, &[]);
+    let url = &server.url;
+    let (desk, lee) = (sign_in(url, "desk@newspim.com"), sign_in(url, "lee@newspim.com"));
+    // 이기자's draft; the desk and the reporter both edit it from revision 2.
+    let article = draft_by(url, &lee, "제목", ("이기자", "lee@newspim.com"));
+    let id = article["id"].as_i64().unwrap();
+    let mut base = article["content"].clone();
+    base["body"] = json!("첫 문단.\n\n둘째 문단.\n\n셋째 문단.\n");
+    let (status, saved) = call("PUT", &format!("{url}/api/articles/{id}"), Some(&lee), Some(json!({ "base": 1, "content": base })));
+    assert_eq!(status, 200, "{saved}");
+    let save = |token: &str, body: &str| {
+        let mut content = base.clone();
+        content["body"] = json!(body);
+        call("PUT", &format!("{url}/api/articles/{id}"), Some(token), Some(json!({ "base": 2, "content": content })))
+    };
+    assert_eq!(save(&desk, "첫 문단을 데스크가 고쳤다.\n\n둘째 문단.\n\n셋째 문단.\n").0, 200);
+    let (status, merged) = save(&lee, "첫 문단.\n\n둘째 문단.\n\n셋째 문단을 이기자가 고쳤다.\n");
+    assert_eq!(status, 200, "{merged}");
+    assert_eq!(merged["content"]["body"], "첫 문단을 데스크가 고쳤다.\n\n둘째 문단.\n\n셋째 문단을 이기자가 고쳤다.\n");
+    let (_, revisions) = call("GET", &format!("{url}/api/articles/{id}/revisions"), Some(&desk), None);
+    let last = &revisions[3];
+    assert_eq!((&last["number"], &last["author_name"], &last["merged_from"]), (&json!(4), &json!("이기자"), &json!(2)), "{revisions}");
+
+    let (status, conflict) = save(&lee, "첫 문단을 이기자도 고쳤다.\n\n둘째 문단.\n\n셋째 문단.\n");
+    assert_eq!(status, 409, "{conflict}");
+    assert_eq!((conflict["code"].as_str(), conflict["base"].as_u64(), conflict["current"].as_u64()), (Some("conflict"), Some(2), Some(4)));
+    let passages = conflict["merged"]["conflicts"].as_array().unwrap();
+    assert_eq!(passages.len(), 1, "{conflict}");
+    assert_eq!(passages[0]["field"], "body");
+    assert_eq!(passages[0]["place"], json!({ "kind": "lines", "start": 0, "count": 1 }));
+    assert_eq!(
+        (&passages[0]["ours"], &passages[0]["theirs"]),
+        (&json!("첫 문단을 이기자도 고쳤다.\n"), &json!("첫 문단을 데스크가 고쳤다.\n"))
+    );
+    let (_, stored) = call("GET", &format!("{url}/api/articles/{id}"), Some(&desk), None);
+    assert_eq!(stored["head"], 4, "nothing saved");
+}
+
+#[test]
 fn sign_ins_are_slowed_down_after_failures_and_everything_is_in_the_audit_log() {
     let library = common::newsroom();
     let server = Server::start(&library, &[]);

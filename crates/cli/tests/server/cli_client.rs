@@ -2,7 +2,6 @@
 //! one person, each user with their own HOME (where the sign-in is kept).
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 
 use serde_json::json;
 
@@ -96,7 +95,7 @@ fn a_reporter_and_an_editor_work_through_the_server_from_the_command_line() {
 }
 
 #[test]
-fn edit_through_the_server_saves_once_and_keeps_the_text_when_someone_saved_first() {
+fn edit_through_the_server_saves_once_merges_what_does_not_overlap_and_keeps_the_text_when_it_does() {
     let library = common::newsroom();
     let server = Server::start(&library, &[]);
     let rang = Desk::signed_in(&server.url, "desk@newspim.com");
@@ -107,25 +106,39 @@ fn edit_through_the_server_saves_once_and_keeps_the_text_when_someone_saved_firs
     assert!(edited.status.success(), "{}", String::from_utf8_lossy(&edited.stderr));
     assert!(rang.ok(&["show", &id], "").contains("30여명이"));
 
-    // While the reporter is in the editor, someone saves first: the save is refused as a
-    // conflict naming both revisions, and the reporter's text is kept.
-    let script = rang.home.path().join("slow-editor.sh");
+    // While the reporter is in the editor, someone saves first; `theirs` is the other
+    // person's edit, `ours` the reporter's.
     let copydesk = env!("CARGO_BIN_EXE_copydesk");
     let lee_env: String = lee.env().iter().map(|(key, value)| format!("{key}='{value}' ")).collect();
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\n{lee_env} VISUAL='sed -i s/맞손/협력/' '{copydesk}' edit {id} >/dev/null || exit 9\nsed -i 's/30여명이/40여명이/' \"$1\"\n"),
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let slow_editor = |name: &str, theirs: &str, ours: &str| {
+        let script = rang.home.path().join(name);
+        std::fs::write(
+            &script,
+            format!("#!/bin/sh\n{lee_env} VISUAL='sed -i {theirs}' '{copydesk}' edit {id} >/dev/null || exit 9\nsed -i '{ours}' \"$1\"\n"),
+        )
+        .unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        script
+    };
+    // Different paragraphs: the server merges them into one revision.
+    let script = slow_editor("different-paragraphs.sh", "s/맞손/협력/", "s/30여명이/40여명이/");
+    let merged = rang.run(&["edit", &id], "", &[("VISUAL", script.to_str().unwrap())]);
+    let said = String::from_utf8_lossy(&merged.stderr);
+    assert!(merged.status.success() && said.contains("merged"), "{said}");
+    let shown = rang.ok(&["show", &id], "");
+    assert!(shown.contains("협력") && shown.contains("40여명이"), "both edits: {shown}");
+
+    // The same sentence: refused as a conflict naming both revisions, both versions kept.
+    let script = slow_editor("same-sentence.sh", "s/40여명이/45여명이/", "s/40여명이/50여명이/");
     let refused = rang.run(&["edit", &id], "", &[("VISUAL", script.to_str().unwrap())]);
     assert!(!refused.status.success());
     let said = String::from_utf8_lossy(&refused.stderr);
-    assert!(said.contains("revision 2") && said.contains("revision 3"), "{said}");
+    assert!(said.contains("revision 4") && said.contains("revision 5") && said.contains("the body at line"), "{said}");
     let kept = said.lines().find_map(|line| line.split("kept in ").nth(1)).expect("where the text is kept").trim();
-    assert!(Path::new(kept).exists() && std::fs::read_to_string(kept).unwrap().contains("40여명이"), "{kept}");
+    let kept = std::fs::read_to_string(kept).unwrap();
+    assert!(kept.contains("<<<<<<< yours") && kept.contains("50여명이") && kept.contains("45여명이"), "{kept}");
     let shown = rang.ok(&["show", &id], "");
-    assert!(shown.contains("협력") && !shown.contains("40여명이"), "nothing overwritten");
+    assert!(shown.contains("45여명이") && !shown.contains("50여명이"), "nothing overwritten");
 }
 
 #[test]
