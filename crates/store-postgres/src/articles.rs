@@ -134,12 +134,16 @@ pub(crate) fn rewrite_candidates(tx: &mut impl GenericClient, articles: &[Articl
             terms::candidates(article.id.0, document.iter().map(String::as_str), &search::facets(article.status, &article.content))
         })
         .collect();
+    // As for a batch of new articles: the entries wait in the pending list and go into the
+    // index in one sorted pass, instead of a 4 MB cleanup every few dozen articles.
+    tx.batch_execute("SET LOCAL work_mem = '256MB'; SET LOCAL gin_pending_list_limit = '1GB'").map_err(storage)?;
     tx.execute(
         "UPDATE article_terms t SET candidates = v.c, candidates_form = $3 \
          FROM unnest($1::bigint[], $2::text[]) AS v (id, c) WHERE t.article_id = v.id",
         &[&ids, &candidates, &terms::CANDIDATES_FORM],
     )
     .map_err(storage)?;
+    tx.execute("SELECT gin_clean_pending_list('article_terms_candidates')", &[]).map_err(storage)?;
     Ok(())
 }
 
