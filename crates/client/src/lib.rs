@@ -18,8 +18,8 @@ use copydesk::store::{Autosave, Health};
 use copydesk::user::{User, UserId};
 use copydesk::{Change, Error, ErrorCode, Result};
 use copydesk_protocol::{
-    AddUser, AuditEntry, ExportRequest, Exported, Import, ImportItem, NewArticle, Open, Presence, Restore, Save, SetDisabled, SetPassword,
-    SignIn, SignedIn, StoredImage,
+    AddUser, AuditEntry, Event, ExportRequest, Exported, Import, ImportItem, NewArticle, Open, Presence, Restore, Save, SetDisabled,
+    SetPassword, SignIn, SignedIn, StoredImage,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -264,17 +264,39 @@ impl Client {
         self.get(&format!("/articles/{id}/autosave"), &[])
     }
 
+    /// Drops the signed-in person's unsaved text of article `id` on the server.
+    pub fn discard_recovered(&self, id: ArticleId) -> Result<()> {
+        let _: Option<serde_json::Value> = self.delete(&format!("/articles/{id}/autosave"))?;
+        Ok(())
+    }
+
     pub fn open(&self, id: ArticleId, editing: bool) -> Result<()> {
         let _: serde_json::Value = self.send("PUT", &format!("/articles/{id}/presence"), &Open { editing })?;
         Ok(())
     }
 
     pub fn close(&self, id: ArticleId) -> Result<()> {
-        self.delete(&format!("/articles/{id}/presence"))
+        let _: Option<serde_json::Value> = self.delete(&format!("/articles/{id}/presence"))?;
+        Ok(())
     }
 
     pub fn presence(&self) -> Result<Vec<Presence>> {
         self.get("/presence", &[])
+    }
+
+    /// The newsroom's events as they happen (`GET /api/events`), read as they arrive. The
+    /// stream has no deadline of its own: it ends when the connection does (the server sends a
+    /// keep-alive comment every 15 seconds).
+    pub fn events(&self) -> Result<Events> {
+        let request = self.authorised(self.agent.get(self.url("/events"))).header("Accept", "text/event-stream");
+        let response = request.config().timeout_global(None).build().call().map_err(|error| self.unreachable(error))?;
+        if !response.status().is_success() {
+            // Always a failure: a successful answer here is the stream itself.
+            return self
+                .answer::<serde_json::Value>(Ok(response))
+                .and_then(|_| Err(unavailable(format!("{} sent no event stream", self.base))));
+        }
+        Ok(Events { lines: std::io::BufReader::new(response.into_body().into_reader()), base: self.base.clone() })
     }
 
     pub fn import(&self, articles: Vec<ImportItem>) -> Result<Vec<Article>> {
@@ -308,6 +330,58 @@ impl Client {
     pub fn export(&self, request: &ExportRequest) -> Result<Exported> {
         // Exporting changes nothing: a plain retry is safe.
         self.send("POST", "/export", request)
+    }
+}
+
+/// A server-sent event stream: each item is one event, `Err` when the connection broke.
+pub struct Events {
+    lines: std::io::BufReader<ureq::BodyReader<'static>>,
+    base: String,
+}
+
+impl Iterator for Events {
+    type Item = Result<Event>;
+
+    /// The next event; `None` when the server closed the stream. Comments (keep-alives) and
+    /// events this build does not understand are passed over.
+    fn next(&mut self) -> Option<Result<Event>> {
+        use std::io::BufRead;
+        let mut data = String::new();
+        let mut name = String::new();
+        loop {
+            let mut line = String::new();
+            match self.lines.read_line(&mut line) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(error) => return Some(Err(unavailable(format!("the event stream of {} broke ({error})", self.base)))),
+            }
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                if data.is_empty() {
+                    continue;
+                }
+                if name == "signed_out" {
+                    let message = serde_json::from_str::<copydesk_protocol::Failure>(&data)
+                        .map(|failure| failure.message)
+                        .unwrap_or_else(|_| "the session ended; sign in again".to_string());
+                    return Some(Err(Error::Remote { code: ErrorCode::NotSignedIn, message }));
+                }
+                match serde_json::from_str::<Event>(&data) {
+                    Ok(event) => return Some(Ok(event)),
+                    Err(_) => {
+                        data.clear();
+                        name.clear();
+                    }
+                }
+            } else if let Some(value) = line.strip_prefix("event:") {
+                name = value.trim().to_string();
+            } else if let Some(value) = line.strip_prefix("data:") {
+                if !data.is_empty() {
+                    data.push('\n');
+                }
+                data.push_str(value.strip_prefix(' ').unwrap_or(value));
+            }
+        }
     }
 }
 
