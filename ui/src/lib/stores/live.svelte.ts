@@ -132,15 +132,23 @@ export function statusChanged(online: boolean): void {
   if (online && !was) void reconnected();
 }
 
+/// The server ended the session (revoked, password changed, account disabled): the shell
+/// forgets the token, the person signs in again, and is told why.
+async function signedOutByServer(message: string): Promise<void> {
+  try {
+    await backend().signOut();
+  } finally {
+    await loadSession();
+    app.error = message;
+  }
+}
+
 /// Starts following the shell's events; returns the function that stops it.
 export function follow(): () => void {
   const stops = [
     backend().onDeskEvent(handle),
     backend().onServerStatus((status) => statusChanged(status.online)),
-    backend().onSignedOut((message) => {
-      app.error = message;
-      void loadSession();
-    }),
+    backend().onSignedOut((message) => void signedOutByServer(message)),
   ];
   void backend()
     .serverStatus()
