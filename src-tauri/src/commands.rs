@@ -81,7 +81,7 @@ pub async fn session(state: State<'_, AppState>) -> Reply<Session> {
                 user: Some(remote.me.clone()),
                 users,
                 newsroom,
-                now: jiff::Timestamp::now().to_string(),
+                now: remote.clock.now().to_string(),
                 language: language.clone(),
                 export_folder: export_folder.clone(),
             })
@@ -298,10 +298,16 @@ pub async fn article(state: State<'_, AppState>, id: ArticleId) -> Reply<Article
             })
         },
         |remote| {
-            let article = remote.call(|client| client.article(id))?;
-            let actions = copydesk::workflow::available(&remote.me, &article, &article.content, jiff::Timestamp::now());
+            let article = remote.article(id)?;
+            let actions = copydesk::workflow::available(&remote.me, &article, &article.content, remote.clock.now());
             // Text kept on this computer while offline is newer than any the server holds.
-            let recovered = match remote.offline.kept(id)? {
+            // A kept file that cannot be read stays where it is, named in the log, and the
+            // article still opens.
+            let kept = remote.offline.kept(id).unwrap_or_else(|error| {
+                eprintln!("copydesk: {}", error.message);
+                None
+            });
+            let recovered = match kept {
                 Some(kept) => Some(kept),
                 None => remote.call(|client| client.recovered(id))?,
             };
@@ -331,8 +337,8 @@ pub async fn actions(state: State<'_, AppState>, id: ArticleId, content: Content
         },
         // What the buttons offer; the server decides again when one is pressed.
         |remote| {
-            let article = remote.call(|client| client.article(id))?;
-            Ok(copydesk::workflow::available(&remote.me, &article, &content, jiff::Timestamp::now()))
+            let article = remote.article(id)?;
+            Ok(copydesk::workflow::available(&remote.me, &article, &content, remote.clock.now()))
         },
     )
 }
@@ -405,7 +411,12 @@ pub async fn autosave(state: State<'_, AppState>, id: ArticleId, base: RevisionN
             Ok(desk.library()?.autosave(&actor, id, base, content.clone())?)
         },
         |remote| {
-            remote.offline.keep(&crate::offline::autosave(id, remote.me.id, base, content.clone(), jiff::Timestamp::now()))?;
+            remote.offline.keep(&crate::offline::autosave(id, remote.me.id, base, content.clone(), remote.clock.now()))?;
+            // Known to be out of reach: the copy here is the autosave until the event stream
+            // finds the server again (each try would wait out the client's retries).
+            if !remote.online() {
+                return Ok(());
+            }
             match remote.call(|client| client.autosave(id, base, content.clone())) {
                 Err(error) if error.code == ErrorCode::Unavailable => Ok(()),
                 sent => sent,
@@ -540,7 +551,7 @@ pub async fn preview(state: State<'_, AppState>, id: ArticleId, content: Content
     let (article, newsroom, resources) = state.run(
         |desk| crate::preview::gather(desk.library()?, id, &content),
         |remote| {
-            let article = remote.call(|client| client.article(id))?;
+            let article = remote.article(id)?;
             Ok((article, remote.known_newsroom(), crate::preview::server_resources(&content)))
         },
     )?;

@@ -9,6 +9,7 @@ use copydesk::ErrorCode;
 use copydesk::Library;
 use copydesk::article::ArticleId;
 use copydesk::clock::Clock;
+use copydesk::newsroom::Newsroom;
 use copydesk::store::{Budget, Location};
 use copydesk::user::User;
 use copydesk_client::{Client, Credentials};
@@ -32,8 +33,10 @@ pub struct Config {
     pub server: Option<String>,
     /// The email signed in to `server` with.
     pub server_email: Option<String>,
-    /// Who that is, so a start without the server still knows whose text to keep.
+    /// Who that is, and the newsroom's settings as last read, so a start without the server
+    /// still knows whose text to keep and how to show it.
     pub server_user: Option<User>,
+    pub server_newsroom: Option<Newsroom>,
 }
 
 /// Where the person works.
@@ -191,14 +194,16 @@ impl Desk {
     pub fn sign_in_to_server(&mut self, address: &str, email: &str, password: &str) -> Result<Arc<Server>, IpcError> {
         let mut client = Client::new(address, None)?;
         let signed_in = client.sign_in(email.trim(), password)?;
-        let server = Server::connect(client, &self.data, Some(signed_in.user.clone()))?;
+        let server = Server::connect(client, &self.data, None, self.clock.clone())?;
         Credentials::of_this_user()?.keep(server.address(), &signed_in.token)?;
         let address = server.address().to_string();
         let me = server.me.clone();
+        let newsroom = server.known_newsroom();
         self.remember(|config| {
             config.server = Some(address);
             config.server_email = Some(me.email.clone());
             config.server_user = Some(me);
+            config.server_newsroom = Some(newsroom);
         })?;
         let server = Arc::new(server);
         self.leave_server();
@@ -211,8 +216,10 @@ impl Desk {
         let token = Credentials::of_this_user()?.token(address)?.ok_or_else(|| {
             IpcError::new(ErrorCode::NotSignedIn, format!("not signed in to {address}; sign in with your email and password"))
         })?;
-        let remembered = self.config.server_user.clone().filter(|user| Some(&user.email) == self.config.server_email.as_ref());
-        Server::connect(Client::new(address, Some(token))?, &self.data, remembered)
+        let config = &self.config;
+        let remembered =
+            config.server_user.clone().filter(|user| Some(&user.email) == config.server_email.as_ref()).zip(config.server_newsroom.clone());
+        Server::connect(Client::new(address, Some(token))?, &self.data, remembered, self.clock.clone())
     }
 
     /// Ends the session on the server (when it can be reached) and forgets its token; the

@@ -3,11 +3,14 @@
 //! and whether it can be reached now. Every rule is still decided on the server; this only
 //! carries the person's requests there and notices when it is gone.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use copydesk::ErrorCode;
+use copydesk::article::{Article, ArticleId};
+use copydesk::clock::Clock;
 use copydesk::newsroom::Newsroom;
 use copydesk::user::User;
 use copydesk_client::Client;
@@ -24,8 +27,12 @@ pub struct Server {
     pub client: Client,
     pub me: User,
     pub offline: OfflineCache,
+    /// The app's clock (`COPYDESK_NOW` fixes it), for when text was kept and what is offered.
+    pub clock: Clock,
     newsroom: Mutex<Newsroom>,
     users: Mutex<Vec<User>>,
+    /// The articles as last read, so the preview and the workflow buttons keep working offline.
+    articles: Mutex<HashMap<ArticleId, Article>>,
     online: AtomicBool,
     /// Set when the person signs out or changes workspace: the event thread stops.
     ended: AtomicBool,
@@ -34,9 +41,9 @@ pub struct Server {
 
 impl Server {
     /// Opens the workspace of the person `client` is signed in as. Unreachable, it opens
-    /// offline as `remembered` (the person last signed in here), if that is who it is: the app
-    /// then works from what this computer kept until the server answers.
-    pub fn connect(client: Client, data: &Path, remembered: Option<User>) -> Result<Server, IpcError> {
+    /// offline as `remembered` (the person last signed in here, and the newsroom as last read),
+    /// if there is one: the app then works from what this computer kept until the server answers.
+    pub fn connect(client: Client, data: &Path, remembered: Option<(User, Newsroom)>, clock: Clock) -> Result<Server, IpcError> {
         let (me, newsroom, users, online) = match client.me() {
             Ok(me) => {
                 let newsroom = client.newsroom()?;
@@ -44,17 +51,19 @@ impl Server {
                 (me, newsroom, users, true)
             }
             Err(error) if error.code() == ErrorCode::Unavailable => match remembered {
-                Some(me) => (me.clone(), Newsroom::default(), vec![me], false),
+                Some((me, newsroom)) => (me.clone(), newsroom, vec![me], false),
                 None => return Err(error.into()),
             },
             Err(error) => return Err(error.into()),
         };
         Ok(Server {
             offline: OfflineCache::new(data, client.base(), me.id),
+            clock,
             client,
             me,
             newsroom: Mutex::new(newsroom),
             users: Mutex::new(users),
+            articles: Mutex::new(HashMap::new()),
             online: AtomicBool::new(online),
             ended: AtomicBool::new(false),
             window: OnceLock::new(),
@@ -82,6 +91,18 @@ impl Server {
                 self.set_online(error.code() != ErrorCode::Unavailable);
                 Err(error.into())
             }
+        }
+    }
+
+    /// Article `id` from the server, remembered; out of reach, as it was last read.
+    pub fn article(&self, id: ArticleId) -> Result<Article, IpcError> {
+        match self.call(|client| client.article(id)) {
+            Ok(article) => {
+                lock(&self.articles).insert(id, article.clone());
+                Ok(article)
+            }
+            Err(error) if error.code == ErrorCode::Unavailable => lock(&self.articles).get(&id).cloned().ok_or(error),
+            Err(error) => Err(error),
         }
     }
 
