@@ -87,8 +87,7 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let cache = OfflineCache::new(folder.path(), "http://127.0.0.1:7700", UserId(3));
         let at: jiff::Timestamp = "2025-02-20T06:09:00Z".parse().unwrap();
-        let mut content = Content::default();
-        content.body = "첫 문단".into();
+        let mut content = Content { body: "첫 문단".into(), ..Content::default() };
         assert_eq!(cache.kept(ArticleId(9)).unwrap(), None);
         cache.keep(&autosave(ArticleId(9), UserId(3), RevisionNo(2), content.clone(), at)).unwrap();
         content.body = "첫 문단\n\n둘째 문단".into();

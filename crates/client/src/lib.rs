@@ -296,7 +296,7 @@ impl Client {
                 .answer::<serde_json::Value>(Ok(response))
                 .and_then(|_| Err(unavailable(format!("{} sent no event stream", self.base))));
         }
-        Ok(Events { lines: std::io::BufReader::new(response.into_body().into_reader()), base: self.base.clone() })
+        Ok(Events { lines: Box::new(std::io::BufReader::new(response.into_body().into_reader())), base: self.base.clone() })
     }
 
     pub fn import(&self, articles: Vec<ImportItem>) -> Result<Vec<Article>> {
@@ -335,7 +335,7 @@ impl Client {
 
 /// A server-sent event stream: each item is one event, `Err` when the connection broke.
 pub struct Events {
-    lines: std::io::BufReader<ureq::BodyReader<'static>>,
+    lines: Box<dyn std::io::BufRead + Send>,
     base: String,
 }
 
@@ -452,4 +452,37 @@ fn new_key() -> Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|error| Error::Storage(format!("no randomness for a request key: {error}").into()))?;
     Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(stream: &str) -> Vec<Result<Event>> {
+        let lines = Box::new(std::io::Cursor::new(stream.as_bytes().to_vec()));
+        Events { lines, base: "http://127.0.0.1:7700".into() }.collect()
+    }
+
+    #[test]
+    fn an_event_stream_gives_each_event_and_passes_over_keep_alives_and_strangers() {
+        let stream = concat!(
+            ": keep-alive\n\n",
+            "event: submitted\ndata: {\"kind\":\"submitted\",\"at\":\"2025-02-20T06:09:00Z\",\"article\":7,\"by_name\":\"김기랑\"}\n\n",
+            "event: future\ndata: {\"what\":1}\n\n",
+            "event: returned\r\ndata: {\"kind\":\"returned\",\"at\":\"2025-02-20T06:10:00Z\",\"article\":7,\"note\":\"출처를 밝혀 주세요\"}\r\n\r\n",
+        );
+        let got: Vec<Event> = events(stream).into_iter().map(|event| event.unwrap()).collect();
+        assert_eq!(got.len(), 2);
+        assert_eq!((got[0].kind.as_str(), got[0].article, got[0].by_name.as_deref()), ("submitted", Some(ArticleId(7)), Some("김기랑")));
+        assert_eq!((got[1].kind.as_str(), got[1].note.as_deref()), ("returned", Some("출처를 밝혀 주세요")));
+    }
+
+    #[test]
+    fn a_session_the_server_ended_comes_back_as_not_signed_in() {
+        let stream = "event: signed_out\ndata: {\"code\":\"not_signed_in\",\"message\":\"the session was revoked\"}\n\n";
+        let got = events(stream);
+        let Some(Err(error)) = got.first() else { panic!("expected a failure, got {}", got.len()) };
+        assert_eq!(error.code(), ErrorCode::NotSignedIn);
+        assert!(error.to_string().contains("revoked"), "{error}");
+    }
 }
