@@ -176,13 +176,40 @@ describe('a live desk on a newsroom server, in two Copydesk windows', function (
     const told = () => reporter.browser.execute(() => [...document.querySelectorAll('[data-testid="notification"]')].some((n) => n.textContent.includes('다시 연결되어 저장했습니다')));
     await reporter.until(told, 'no word of the save after reconnecting', 10000);
     const saved = JSON.parse(newsroom.cli(['--json', 'list']));
-    const article = (Array.isArray(saved) ? saved : saved.articles).find((row) => row.headline === `지연 측정 ${ROUNDS}`);
+    const article = saved.articles.find((row) => row.headline === `지연 측정 ${ROUNDS}`);
     assert.ok(article, 'the article is not on the server');
-    const shown = newsroom.cli(['--json', 'show', String(article.id)]);
-    const content = JSON.parse(shown);
-    const text = content.content?.body ?? content.body;
+    const text = JSON.parse(newsroom.cli(['--json', 'show', String(article.id)])).content.body;
     for (const sentence of ['산업통상자원부는 1일', '서버가 살아 있을 때 쓴 문장.', '서버가 꺼진 뒤 쓴 첫 문장.', '오프라인에서 이어 쓴 마지막 문장.']) {
       assert.ok(text.includes(sentence), `"${sentence}" was lost: ${text}`);
     }
+  });
+
+  it('keeps what was typed offline through a crash of the app, and offers it when the server is back', async () => {
+    await newsroom.kill();
+    await reporter.until(async () => (await reporter.text('server-status')) === '오프라인', 'the badge never said offline', 10000);
+    const body = await reporter.$('body');
+    await body.click();
+    await reporter.browser.keys(['Control', 'End']);
+    await body.addValue('\uE007꺼진 서버 앞에서 쓰고 앱이 죽기 전의 문장.');
+    // An autosave interval and a little more; then the app dies without a word.
+    await new Promise((r) => setTimeout(r, 1000));
+    await reporter.crash();
+    reporter = null;
+    await newsroom.start();
+    // The same person on the same computer: the session and the choice of server are remembered.
+    reporter = await launch({ home: path.join(work, 'reporter'), library: path.join(work, 'reporter', 'library.sqlite3'), port: 4444 });
+    await reporter.$('new-article').waitForDisplayed({ timeout: 15000 });
+    await reporter.until(async () => (await headlines(reporter)).includes(`지연 측정 ${ROUNDS}`), 'the list is not shown after the restart');
+    await (await (await rowOf(reporter, `지연 측정 ${ROUNDS}`)).$('td.headline span')).click();
+    await reporter.$('recovered').waitForDisplayed({ timeout: 10000 });
+    await reporter.$('use-recovered').click();
+    await reporter.until(async () => (await reporter.$('body').getText()).includes('앱이 죽기 전의 문장.'), 'the kept text was not offered');
+    await reporter.browser.keys(['Control', 's']);
+    await reporter.until(async () => (await reporter.text('save-state')).startsWith('저장됨'), 'the recovered text was not saved');
+    const list = JSON.parse(newsroom.cli(['--json', 'list']));
+    const article = list.articles.find((row) => row.headline === `지연 측정 ${ROUNDS}`);
+    const shown = JSON.parse(newsroom.cli(['--json', 'show', String(article.id)]));
+    assert.ok(shown.content.body.includes('오프라인에서 이어 쓴 마지막 문장.'), shown.content.body);
+    assert.ok(shown.content.body.includes('꺼진 서버 앞에서 쓰고 앱이 죽기 전의 문장.'), shown.content.body);
   });
 });
