@@ -155,7 +155,13 @@ export function follow(): () => void {
     .then((status) => (live.online = status.online))
     .catch((error) => (app.error = errorMessage(error)));
   void loadPresence();
-  return () => stops.forEach((stop) => stop());
+  // A colleague whose app died says nothing when the server forgets them (45 s later): ask again
+  // now and then, so their name does not stay on the article.
+  const presenceTimer = setInterval(() => void loadPresence(), PRESENCE_RENEW_MS);
+  return () => {
+    clearInterval(presenceTimer);
+    stops.forEach((stop) => stop());
+  };
 }
 
 /// Keeps the article marked as being edited by me while it is open; returns the release.

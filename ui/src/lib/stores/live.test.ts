@@ -86,6 +86,16 @@ describe('live desk', () => {
     expect(openBy(5)).toEqual([]);
   });
 
+  it('asks the server again who has what open, so a colleague whose app died does not stay on the article', async () => {
+    vi.useFakeTimers();
+    await signedInAs(reporter);
+    mock.emit({ kind: 'presence', article: 5, by: deskEditor.id, by_name: '박데스크', editing: true });
+    expect(editingBy(5)?.name).toBe('박데스크');
+    mock.open = [];
+    await vi.advanceTimersByTimeAsync(PRESENCE_RENEW_MS + 10);
+    expect(openBy(5)).toEqual([]);
+  });
+
   it('keeps an open article marked as edited below the server time-out, and lets go on close', async () => {
     vi.useFakeTimers();
     expect(PRESENCE_RENEW_MS).toBeLessThan(45_000);
