@@ -382,7 +382,7 @@ pub async fn save(state: State<'_, AppState>, id: ArticleId, base: RevisionNo, c
             Ok(desk.library()?.save(&actor, id, base, content.clone())?)
         },
         |remote| {
-            let saved = remote.call(|client| client.save(id, base, content.clone())).map_err(|error| kept_offline(remote, error))?;
+            let saved = remote.call(|client| client.save(id, base, content.clone())).map_err(kept_offline)?;
             remote.offline.forget(id)?;
             Ok(saved)
         },
@@ -390,7 +390,7 @@ pub async fn save(state: State<'_, AppState>, id: ArticleId, base: RevisionNo, c
 }
 
 /// A save the server could not be reached for: the text is on this computer, say so.
-fn kept_offline(_remote: &crate::server::Server, error: IpcError) -> IpcError {
+fn kept_offline(error: IpcError) -> IpcError {
     if error.code != ErrorCode::Unavailable {
         return error;
     }
@@ -450,7 +450,7 @@ macro_rules! workflow_command {
                     Ok(desk.library()?.$name(&actor, id, change.clone())?)
                 },
                 |remote| {
-                    let done = remote.call(|client| client.act(id, $action, &change)).map_err(|error| kept_offline(remote, error))?;
+                    let done = remote.call(|client| client.act(id, $action, &change)).map_err(kept_offline)?;
                     if change.content.is_some() {
                         remote.offline.forget(id)?;
                     }

@@ -31,7 +31,7 @@ pub fn follow(app: AppHandle, server: Arc<Server>) {
                     server.set_online(true);
                     retry = FIRST_RETRY;
                     if !first {
-                        tell(&app, &server, DeskEvent::resync(jiff::Timestamp::now()));
+                        tell(&app, &server, DeskEvent::resync(server.clock.now()));
                     }
                     first = false;
                     for event in events {

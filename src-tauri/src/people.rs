@@ -45,4 +45,19 @@ mod tests {
         let count = library.users().unwrap().len();
         assert_eq!(count, 2, "asking added nobody");
     }
+
+    #[test]
+    fn on_a_server_the_form_is_offered_to_admins_only() {
+        let admin = User {
+            id: copydesk::user::UserId(1),
+            name: "최관리".into(),
+            title: "부장".into(),
+            email: "admin@newspim.com".into(),
+            role: Role::Admin,
+        };
+        let reporter = User { role: Role::Reporter, ..admin.clone() };
+        assert_eq!(server_refusal(&admin), None);
+        let refused = server_refusal(&reporter).unwrap_or_default();
+        assert!(refused.contains("only an admin"), "{refused}");
+    }
 }
