@@ -4,6 +4,13 @@
 /// is refused to the page (`capabilities::tests` holds the three lists together).
 const COMMANDS: &[&str] = &[
     "session",
+    "sign_in_server",
+    "sign_out",
+    "use_this_computer",
+    "server_status",
+    "open_article",
+    "close_article",
+    "presence",
     "open_library",
     "setup_profile",
     "people",

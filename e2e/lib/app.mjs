@@ -21,7 +21,7 @@ function tauriDriver() {
   return execFileSync('sh', ['-c', 'command -v tauri-driver'], { encoding: 'utf8' }).trim();
 }
 
-async function waitForPort(port, timeout = 20000) {
+export async function waitForPort(port, timeout = 20000) {
   const until = Date.now() + timeout;
   while (Date.now() < until) {
     const open = await new Promise((resolve) => {
@@ -34,7 +34,7 @@ async function waitForPort(port, timeout = 20000) {
     if (open) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`tauri-driver did not listen on ${port}`);
+  throw new Error(`nothing listened on ${port} within ${timeout} ms`);
 }
 
 /** Every process started (directly or not) by `pid`, found through /proc. */
@@ -76,9 +76,10 @@ function pssOf(pid) {
 
 /**
  * Launches the app as one person on one desktop.
- * @param {{ home: string, library: string, now?: string, application?: string, env?: Record<string, string> }} options
+ * Two at once need their own `port` each (tauri-driver's, and the WebKitWebDriver's next to it).
+ * @param {{ home: string, library: string, now?: string, application?: string, env?: Record<string, string>, port?: number }} options
  */
-export async function launch({ home, library, now, application = BIN, env: extra = {} }) {
+export async function launch({ home, library, now, application = BIN, env: extra = {}, port = 4444 }) {
   fs.mkdirSync(home, { recursive: true });
   const env = {
     ...process.env,
@@ -95,11 +96,11 @@ export async function launch({ home, library, now, application = BIN, env: extra
   const name = path.basename(application).slice(0, 15);
   if (now) env.COPYDESK_NOW = now;
   else delete env.COPYDESK_NOW;
-  const driver = spawn(tauriDriver(), [], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  await waitForPort(4444);
+  const driver = spawn(tauriDriver(), ['--port', String(port), '--native-port', String(port + 1)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  await waitForPort(port);
   const browser = await remote({
     hostname: '127.0.0.1',
-    port: 4444,
+    port,
     logLevel: 'error',
     capabilities: {
       browserName: 'wry',

@@ -16,7 +16,10 @@ use copydesk::user::{NewUser, User};
 use copydesk::workflow::{Action, ActionState, Status};
 use ts_rs::TS;
 
-use crate::dto::{ArticleView, ChangeInput, Exported, IpcError, LibraryDialog, ListPage, People, Picked, Preview, Session};
+use crate::dto::{
+    ArticleView, ChangeInput, DeskEvent, Exported, IpcError, LibraryDialog, ListPage, Mode, People, Picked, PresenceView, Preview,
+    ServerStatus, Session,
+};
 
 /// Every `.ts` file in `dir`, by name.
 fn read_all(dir: &Path) -> BTreeMap<String, String> {
@@ -45,6 +48,10 @@ fn committed_bindings_match_the_rust_types() {
     export!(
         IpcError,
         Session,
+        Mode,
+        ServerStatus,
+        PresenceView,
+        DeskEvent,
         People,
         ListPage,
         ActionState,

@@ -31,10 +31,26 @@ impl IpcError {
     }
 }
 
+/// Where the person works: a library file on this computer, or a newsroom server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(rename_all = "lowercase")]
+pub enum Mode {
+    Local,
+    Server,
+}
+
 /// What the app knows at start: which library is open, who is signed in, the newsroom.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Session {
+    /// The library file's path, or the server's address.
     pub library: String,
+    pub mode: Mode,
+    /// Whether the server answers now (always true on this computer).
+    pub online: bool,
+    /// The server address and email signed in with last, for the sign-in form.
+    pub server: Option<String>,
+    pub server_email: Option<String>,
     /// The signed-in profile, `None` until first-run setup.
     pub user: Option<User>,
     /// People already in the library, to sign in as one of them.
@@ -123,4 +139,61 @@ pub struct People {
     pub users: Vec<User>,
     pub may_add: bool,
     pub reason: Option<String>,
+}
+
+/// Whether the newsroom server answers (the `server-status` event and `server_status`).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ServerStatus {
+    pub online: bool,
+}
+
+/// Who has an article open on the server, and whether to edit it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PresenceView {
+    pub article: copydesk::article::ArticleId,
+    pub user: copydesk::user::UserId,
+    /// The person's name, as the newsroom's people list says it.
+    pub name: String,
+    pub editing: bool,
+}
+
+/// Something a colleague did, as the server told it (the `desk-event` event): `kind` is one of
+/// `created`, `imported`, `saved`, `submitted`, `returned`, `published`, `scheduled`,
+/// `released`, `corrected`, `killed`, `restored`, `presence` or `resync` (load everything again).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DeskEvent {
+    pub kind: String,
+    pub article: Option<copydesk::article::ArticleId>,
+    pub head: Option<copydesk::revision::RevisionNo>,
+    pub status: Option<copydesk::workflow::Status>,
+    pub headline: Option<String>,
+    pub by: Option<copydesk::user::UserId>,
+    pub by_name: Option<String>,
+    /// The note of a return, a correction or a kill.
+    pub note: Option<String>,
+    /// For `presence`: editing (true), reading (false) or closed (absent).
+    pub editing: Option<bool>,
+    /// The article is the signed-in person's own (they created it).
+    pub mine: bool,
+}
+
+impl DeskEvent {
+    pub fn from_event(event: copydesk_protocol::Event, mine: bool) -> DeskEvent {
+        DeskEvent {
+            kind: event.kind,
+            article: event.article,
+            head: event.head,
+            status: event.status,
+            headline: event.headline,
+            by: event.by,
+            by_name: event.by_name,
+            note: event.note,
+            editing: event.editing,
+            mine,
+        }
+    }
+
+    pub fn resync(at: jiff::Timestamp) -> DeskEvent {
+        DeskEvent::from_event(copydesk_protocol::Event::new("resync", at), false)
+    }
 }

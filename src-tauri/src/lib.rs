@@ -4,10 +4,14 @@
 mod commands;
 mod desk;
 pub mod dto;
+mod export;
 mod grants;
+mod live;
+mod offline;
 mod people;
 mod photos;
 mod preview;
+mod server;
 mod webview;
 
 #[cfg(test)]
@@ -84,10 +88,22 @@ pub fn run() {
             });
             let handle = app.handle().clone();
             std::thread::spawn(move || tidy_while_idle(&handle));
+            // Started on a server (the choice remembered, the session kept): follow its events.
+            if let Some(server) = app.state::<AppState>().server() {
+                server.tell(app.handle().clone());
+                live::follow(app.handle().clone(), server);
+            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::session,
+            commands::sign_in_server,
+            commands::sign_out,
+            commands::use_this_computer,
+            commands::server_status,
+            commands::open_article,
+            commands::close_article,
+            commands::presence,
             commands::open_library,
             commands::setup_profile,
             commands::people,

@@ -1,11 +1,18 @@
 //! Whether the signed-in profile may add people to the library, as the core decides it.
 
 use copydesk::Library;
-use copydesk::user::User;
+use copydesk::user::{Role, User};
 
 /// `None` when `actor` may add people, the core's refusal otherwise.
 pub fn refusal(library: &mut Library, actor: Option<&User>) -> Option<String> {
     library.may_manage(actor).err().map(|error| error.to_string())
+}
+
+/// On a newsroom server: `None` for an admin. The server decides again when one is added
+/// (and its refusal is what the person then reads); this only keeps the form from offering
+/// what it will refuse.
+pub fn server_refusal(me: &User) -> Option<String> {
+    (me.role != Role::Admin).then(|| "only an admin manages people on the newsroom server; ask an admin to add them".to_string())
 }
 
 #[cfg(test)]
@@ -37,5 +44,20 @@ mod tests {
         assert!(refusal(&mut library, None).is_some());
         let count = library.users().unwrap().len();
         assert_eq!(count, 2, "asking added nobody");
+    }
+
+    #[test]
+    fn on_a_server_the_form_is_offered_to_admins_only() {
+        let admin = User {
+            id: copydesk::user::UserId(1),
+            name: "최관리".into(),
+            title: "부장".into(),
+            email: "admin@newspim.com".into(),
+            role: Role::Admin,
+        };
+        let reporter = User { role: Role::Reporter, ..admin.clone() };
+        assert_eq!(server_refusal(&admin), None);
+        let refused = server_refusal(&reporter).unwrap_or_default();
+        assert!(refused.contains("only an admin"), "{refused}");
     }
 }

@@ -12,15 +12,53 @@ use crate::AppState;
 pub fn serve<R: Runtime>(context: UriSchemeContext<'_, R>, request: Request<Vec<u8>>) -> Response<Cow<'static, [u8]>> {
     let sha = request.uri().path().trim_start_matches('/').to_string();
     let state = context.app_handle().state::<AppState>();
-    let image = state.with(|desk| Ok(desk.library()?.image(&ImageRef(sha))?));
+    let image = ImageRef(sha);
+    let image = state.run(
+        |desk| Ok(desk.library()?.image(&image).map(|image| (image.media_type, image.bytes))?),
+        |remote| {
+            let bytes = remote.call(|client| client.image(&image))?;
+            Ok((media_type(&bytes).to_string(), bytes))
+        },
+    );
     let response = match image {
-        Ok(image) => Response::builder()
-            .header("Content-Type", image.media_type)
+        Ok((media_type, bytes)) => Response::builder()
+            .header("Content-Type", media_type)
             .header("Cache-Control", "max-age=31536000, immutable")
-            .body(Cow::<'static, [u8]>::Owned(image.bytes)),
+            .body(Cow::<'static, [u8]>::Owned(bytes)),
         Err(error) => Response::builder().status(StatusCode::NOT_FOUND).body(Cow::<'static, [u8]>::Owned(error.message.into_bytes())),
     };
     response.unwrap_or_else(|_| Response::new(Cow::Borrowed(&[][..])))
+}
+
+/// The type of a photo by its first bytes: the server sends only the bytes, and the window
+/// needs a type to show them.
+fn media_type(bytes: &[u8]) -> &'static str {
+    match bytes {
+        [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
+        [0x89, b'P', b'N', b'G', ..] => "image/png",
+        [b'G', b'I', b'F', b'8', ..] => "image/gif",
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => "image/webp",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A photo entry for an image the server stored, filled from the file's own IPTC metadata as
+/// `Library::photo` fills one for the library file.
+pub fn entry(file: &str, image: &copydesk::store::Image) -> copydesk::article::Photo {
+    let read = copydesk::photo_metadata::read(&image.bytes);
+    copydesk::article::Photo {
+        file: file.to_string(),
+        image: image.image.clone(),
+        media_type: image.media_type.clone(),
+        width: image.width,
+        height: image.height,
+        caption: read.caption,
+        credit: read.credit,
+        date: read.date,
+        email: read.email,
+        alt: read.alt,
+        creator: read.creator,
+    }
 }
 
 /// The URL the window loads a stored image from.
@@ -66,5 +104,13 @@ mod tests {
         assert_eq!(decode_name("%ED%98%91%EC%95%BD%EC%8B%9D.jpg"), "협약식.jpg");
         assert_eq!(file_name("../../etc/passwd"), "photos/passwd");
         assert_eq!(file_name("C:\\사진\\협약식.jpg"), "photos/협약식.jpg");
+    }
+
+    #[test]
+    fn a_photo_from_the_server_is_served_with_the_type_its_bytes_say() {
+        assert_eq!(media_type(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]), "image/jpeg");
+        assert_eq!(media_type(b"\x89PNG\r\n\x1a\n"), "image/png");
+        assert_eq!(media_type(b"RIFF\0\0\0\0WEBPVP8 "), "image/webp");
+        assert_eq!(media_type(b"<html>"), "application/octet-stream");
     }
 }

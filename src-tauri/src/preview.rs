@@ -27,6 +27,16 @@ pub fn gather(library: &Library, id: ArticleId, content: &Content) -> Result<(Ar
     Ok((library.article(id)?, library.newsroom()?, resources))
 }
 
+/// What the page needs on a newsroom server: photo addresses on `photo://` (served from the
+/// server). Related articles are listed by the export on the server, not in this preview.
+pub fn server_resources(content: &Content) -> Resources {
+    let mut resources = Resources::default();
+    for photo in &content.photos {
+        resources.photo_srcs.insert(photo.image.clone(), crate::photos::url(&photo.image));
+    }
+    resources
+}
+
 pub fn preview(article: &Article, content: &Content, newsroom: &Newsroom, resources: &Resources) -> Result<Preview, IpcError> {
     let started = Instant::now();
     let input = PageInput { article, content, newsroom, preview: true };

@@ -18,8 +18,8 @@ use copydesk::store::{Autosave, Health};
 use copydesk::user::{User, UserId};
 use copydesk::{Change, Error, ErrorCode, Result};
 use copydesk_protocol::{
-    AddUser, AuditEntry, ExportRequest, Exported, Import, ImportItem, NewArticle, Open, Presence, Restore, Save, SetDisabled, SetPassword,
-    SignIn, SignedIn, StoredImage,
+    AddUser, AuditEntry, Event, ExportRequest, Exported, Import, ImportItem, NewArticle, Open, Presence, Restore, Save, SetDisabled,
+    SetPassword, SignIn, SignedIn, StoredImage,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -259,17 +259,39 @@ impl Client {
         self.get(&format!("/articles/{id}/autosave"), &[])
     }
 
+    /// Drops the signed-in person's unsaved text of article `id` on the server.
+    pub fn discard_recovered(&self, id: ArticleId) -> Result<()> {
+        let _: Option<serde_json::Value> = self.delete(&format!("/articles/{id}/autosave"))?;
+        Ok(())
+    }
+
     pub fn open(&self, id: ArticleId, editing: bool) -> Result<()> {
         let _: serde_json::Value = self.send("PUT", &format!("/articles/{id}/presence"), &Open { editing })?;
         Ok(())
     }
 
     pub fn close(&self, id: ArticleId) -> Result<()> {
-        self.delete(&format!("/articles/{id}/presence"))
+        let _: Option<serde_json::Value> = self.delete(&format!("/articles/{id}/presence"))?;
+        Ok(())
     }
 
     pub fn presence(&self) -> Result<Vec<Presence>> {
         self.get("/presence", &[])
+    }
+
+    /// The newsroom's events as they happen (`GET /api/events`), read as they arrive. The
+    /// stream has no deadline of its own: it ends when the connection does (the server sends a
+    /// keep-alive comment every 15 seconds).
+    pub fn events(&self) -> Result<Events> {
+        let request = self.authorised(self.agent.get(self.url("/events"))).header("Accept", "text/event-stream");
+        let response = request.config().timeout_global(None).build().call().map_err(|error| self.unreachable(error))?;
+        if !response.status().is_success() {
+            // Always a failure: a successful answer here is the stream itself.
+            return self
+                .answer::<serde_json::Value>(Ok(response))
+                .and_then(|_| Err(unavailable(format!("{} sent no event stream", self.base))));
+        }
+        Ok(Events { lines: Box::new(std::io::BufReader::new(response.into_body().into_reader())), base: self.base.clone() })
     }
 
     pub fn import(&self, articles: Vec<ImportItem>) -> Result<Vec<Article>> {
@@ -303,6 +325,58 @@ impl Client {
     pub fn export(&self, request: &ExportRequest) -> Result<Exported> {
         // Exporting changes nothing: a plain retry is safe.
         self.send("POST", "/export", request)
+    }
+}
+
+/// A server-sent event stream: each item is one event, `Err` when the connection broke.
+pub struct Events {
+    lines: Box<dyn std::io::BufRead + Send>,
+    base: String,
+}
+
+impl Iterator for Events {
+    type Item = Result<Event>;
+
+    /// The next event; `None` when the server closed the stream. Comments (keep-alives) and
+    /// events this build does not understand are passed over.
+    fn next(&mut self) -> Option<Result<Event>> {
+        use std::io::BufRead;
+        let mut data = String::new();
+        let mut name = String::new();
+        loop {
+            let mut line = String::new();
+            match self.lines.read_line(&mut line) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(error) => return Some(Err(unavailable(format!("the event stream of {} broke ({error})", self.base)))),
+            }
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                if data.is_empty() {
+                    continue;
+                }
+                if name == "signed_out" {
+                    let message = serde_json::from_str::<copydesk_protocol::Failure>(&data)
+                        .map(|failure| failure.message)
+                        .unwrap_or_else(|_| "the session ended; sign in again".to_string());
+                    return Some(Err(Error::Remote { code: ErrorCode::NotSignedIn, message }));
+                }
+                match serde_json::from_str::<Event>(&data) {
+                    Ok(event) => return Some(Ok(event)),
+                    Err(_) => {
+                        data.clear();
+                        name.clear();
+                    }
+                }
+            } else if let Some(value) = line.strip_prefix("event:") {
+                name = value.trim().to_string();
+            } else if let Some(value) = line.strip_prefix("data:") {
+                if !data.is_empty() {
+                    data.push('\n');
+                }
+                data.push_str(value.strip_prefix(' ').unwrap_or(value));
+            }
+        }
     }
 }
 
@@ -373,4 +447,37 @@ fn new_key() -> Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|error| Error::Storage(format!("no randomness for a request key: {error}").into()))?;
     Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(stream: &str) -> Vec<Result<Event>> {
+        let lines = Box::new(std::io::Cursor::new(stream.as_bytes().to_vec()));
+        Events { lines, base: "http://127.0.0.1:7700".into() }.collect()
+    }
+
+    #[test]
+    fn an_event_stream_gives_each_event_and_passes_over_keep_alives_and_strangers() {
+        let stream = concat!(
+            ": keep-alive\n\n",
+            "event: submitted\ndata: {\"kind\":\"submitted\",\"at\":\"2025-02-20T06:09:00Z\",\"article\":7,\"by_name\":\"김기랑\"}\n\n",
+            "event: future\ndata: {\"what\":1}\n\n",
+            "event: returned\r\ndata: {\"kind\":\"returned\",\"at\":\"2025-02-20T06:10:00Z\",\"article\":7,\"note\":\"출처를 밝혀 주세요\"}\r\n\r\n",
+        );
+        let got: Vec<Event> = events(stream).into_iter().map(|event| event.unwrap()).collect();
+        assert_eq!(got.len(), 2);
+        assert_eq!((got[0].kind.as_str(), got[0].article, got[0].by_name.as_deref()), ("submitted", Some(ArticleId(7)), Some("김기랑")));
+        assert_eq!((got[1].kind.as_str(), got[1].note.as_deref()), ("returned", Some("출처를 밝혀 주세요")));
+    }
+
+    #[test]
+    fn a_session_the_server_ended_comes_back_as_not_signed_in() {
+        let stream = "event: signed_out\ndata: {\"code\":\"not_signed_in\",\"message\":\"the session was revoked\"}\n\n";
+        let got = events(stream);
+        let Some(Err(error)) = got.first() else { panic!("expected a failure, got {}", got.len()) };
+        assert_eq!(error.code(), ErrorCode::NotSignedIn);
+        assert!(error.to_string().contains("revoked"), "{error}");
+    }
 }

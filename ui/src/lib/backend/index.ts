@@ -8,6 +8,7 @@ import type {
   ArticleView,
   ChangeInput,
   Content,
+  DeskEvent,
   ErrorCode,
   Exported,
   FieldChange,
@@ -20,10 +21,12 @@ import type {
   People,
   Photo,
   Picked,
+  PresenceView,
   Preview,
   Revision,
   RevisionNo,
   SearchResults,
+  ServerStatus,
   Session,
   User,
 } from '../bindings';
@@ -44,9 +47,22 @@ export interface Backend {
   openLibrary(token: string): Promise<void>;
   setupProfile(user: NewUser): Promise<User>;
   signIn(email: string): Promise<User>;
+  /// Signs in to a newsroom server and works there from now on; the choice is remembered.
+  signInServer(address: string, email: string, password: string): Promise<User>;
+  /// Ends the session on the server (or forgets the profile on this computer).
+  signOut(): Promise<void>;
+  /// Works on the library file on this computer again.
+  useThisComputer(): Promise<void>;
+  serverStatus(): Promise<ServerStatus>;
+  /// Tells colleagues this person has the article open (editing or reading); repeat to keep it.
+  openArticle(id: ArticleId, editing: boolean): Promise<void>;
+  closeArticle(id: ArticleId): Promise<void>;
+  /// Who else has which article open.
+  presence(): Promise<PresenceView[]>;
   /// Everyone in the library, and whether the signed-in profile may add people.
   people(): Promise<People>;
-  addUser(user: NewUser): Promise<User>;
+  /// Adds a person; on a server `password` lets them sign in at once.
+  addUser(user: NewUser, password?: string | null): Promise<User>;
   setNewsroom(newsroom: Newsroom): Promise<Newsroom>;
   setLanguage(language: string): Promise<void>;
   list(filter: Filter): Promise<ListPage>;
@@ -89,6 +105,12 @@ export interface Backend {
   pickPhotos(title: string): Promise<Picked[]>;
   /// Scheduled articles the running app released; returns an unsubscribe function.
   onReleased(handler: (ids: ArticleId[]) => void): () => void;
+  /// What colleagues do on the newsroom server, as it happens.
+  onDeskEvent(handler: (event: DeskEvent) => void): () => void;
+  /// The server became reachable or not.
+  onServerStatus(handler: (status: ServerStatus) => void): () => void;
+  /// The session ended on the server (revoked, password changed, account disabled).
+  onSignedOut(handler: (message: string) => void): () => void;
 }
 
 let current: Backend | null = null;

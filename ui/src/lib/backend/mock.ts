@@ -1,6 +1,20 @@
 // An in-memory Backend for Vitest: enough behaviour to drive stores and components (revisions,
 // stale-base conflicts, search), none of the core's rules beyond that. Tests inspect `calls`.
-import type { ActionState, Article, ArticleId, FieldChange, ArticleSummary, Content, Newsroom, Revision, Session, User } from '../bindings';
+import type {
+  ActionState,
+  Article,
+  ArticleId,
+  DeskEvent,
+  FieldChange,
+  ArticleSummary,
+  Content,
+  Newsroom,
+  PresenceView,
+  Revision,
+  ServerStatus,
+  Session,
+  User,
+} from '../bindings';
 import { type Backend, BackendError } from './index';
 
 export function emptyContent(): Content {
@@ -26,6 +40,17 @@ export interface MockBackend extends Backend {
   users: User[];
   newsroom: Newsroom;
   released: ((ids: ArticleId[]) => void)[];
+  /// Listeners of the live desk; tests call `emit`, `setOnline` to play the server.
+  deskListeners: ((event: DeskEvent) => void)[];
+  statusListeners: ((status: ServerStatus) => void)[];
+  signedOutListeners: ((message: string) => void)[];
+  emit(event: Partial<DeskEvent> & { kind: string }): void;
+  setOnline(online: boolean): void;
+  /// The workspace the mock plays: a library file, or a server (`server` its address).
+  server: string | null;
+  online: boolean;
+  /// Who else has which article open, as the mock's server says.
+  open: PresenceView[];
   /// What the core's comparison of two contents answers.
   fieldChanges: FieldChange[];
   /// What the core's section picker offers, in its order.
@@ -100,9 +125,81 @@ export function mockBackend(): MockBackend {
     users: [],
     newsroom: { outlet: '뉴스핌', time_zone: 'Asia/Seoul', base_url: '', language: 'ko' },
     released: [],
+    deskListeners: [],
+    statusListeners: [],
+    signedOutListeners: [],
+    server: null,
+    online: true,
+    open: [],
+    emit(event) {
+      const full: DeskEvent = {
+        article: null,
+        head: null,
+        status: null,
+        headline: null,
+        by: null,
+        by_name: null,
+        note: null,
+        editing: null,
+        mine: false,
+        ...event,
+      };
+      for (const listener of mock.deskListeners) listener(full);
+    },
+    setOnline(online) {
+      mock.online = online;
+      for (const listener of mock.statusListeners) listener({ online });
+    },
     async session(): Promise<Session> {
       record('session');
-      return { library: '/tmp/mock.sqlite3', user: mock.user, users: structuredClone(mock.users), newsroom: mock.newsroom, now, language: null, export_folder: exportFolder };
+      return {
+        library: mock.server ?? '/tmp/mock.sqlite3',
+        mode: mock.server ? 'server' : 'local',
+        online: mock.online,
+        server: mock.server,
+        server_email: mock.server ? (mock.user?.email ?? null) : null,
+        user: mock.user,
+        users: structuredClone(mock.users),
+        newsroom: mock.newsroom,
+        now,
+        language: null,
+        export_folder: exportFolder,
+      };
+    },
+    async signInServer(address, email, password) {
+      record('signInServer', address, email, password);
+      if (!/^https?:\/\//.test(address)) {
+        throw new BackendError({ code: 'invalid', message: `the server address "${address}": give it as https://HOST[:PORT]` });
+      }
+      const found = mock.users.find((u) => u.email === email);
+      if (!found || password !== 'right password') {
+        throw new BackendError({ code: 'not_signed_in', message: 'wrong email or password' });
+      }
+      mock.server = address;
+      mock.user = found;
+      return found;
+    },
+    async signOut() {
+      record('signOut');
+      mock.user = null;
+    },
+    async useThisComputer() {
+      record('useThisComputer');
+      mock.server = null;
+    },
+    async serverStatus() {
+      record('serverStatus');
+      return { online: mock.online };
+    },
+    async openArticle(id, editing) {
+      record('openArticle', id, editing);
+    },
+    async closeArticle(id) {
+      record('closeArticle', id);
+    },
+    async presence() {
+      record('presence');
+      return structuredClone(mock.open);
     },
     async openLibrary(token) {
       record('openLibrary', redeem(token));
@@ -126,8 +223,8 @@ export function mockBackend(): MockBackend {
       const reason = refused ? 'only an admin manages people and settings of this library; act as an admin' : null;
       return { users: structuredClone(mock.users), may_add: !refused, reason };
     },
-    async addUser(user) {
-      record('addUser', user);
+    async addUser(user, password = null) {
+      record('addUser', user, password);
       const { reason } = await mock.people();
       if (reason) throw new BackendError({ code: 'forbidden', message: reason });
       const added = { id: mock.users.length + 1, ...user };
@@ -333,6 +430,18 @@ export function mockBackend(): MockBackend {
     onReleased(handler) {
       mock.released.push(handler);
       return () => {};
+    },
+    onDeskEvent(handler) {
+      mock.deskListeners.push(handler);
+      return () => (mock.deskListeners = mock.deskListeners.filter((h) => h !== handler));
+    },
+    onServerStatus(handler) {
+      mock.statusListeners.push(handler);
+      return () => (mock.statusListeners = mock.statusListeners.filter((h) => h !== handler));
+    },
+    onSignedOut(handler) {
+      mock.signedOutListeners.push(handler);
+      return () => (mock.signedOutListeners = mock.signedOutListeners.filter((h) => h !== handler));
     },
   };
   return mock;

@@ -1,7 +1,7 @@
 // The Backend over Tauri IPC: each method is one `#[tauri::command]` in src-tauri/src/commands.rs.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import type { ArticleId, IpcError } from '../bindings';
+import type { ArticleId, DeskEvent, IpcError, ServerStatus } from '../bindings';
 import { type Backend, BackendError } from './index';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -16,13 +16,26 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+/// Listens to a Tauri event from the shell; returns the unsubscribe function.
+function subscribe<T>(name: string, handler: (payload: T) => void): () => void {
+  const unlisten = listen<T>(name, (event) => handler(event.payload));
+  return () => void unlisten.then((stop) => stop());
+}
+
 export const tauriBackend: Backend = {
   session: () => call('session'),
   openLibrary: (token) => call('open_library', { token }),
   setupProfile: (user) => call('setup_profile', { user }),
   signIn: (email) => call('sign_in', { email }),
   people: () => call('people'),
-  addUser: (user) => call('add_user', { user }),
+  signInServer: (address, email, password) => call('sign_in_server', { address, email, password }),
+  signOut: () => call('sign_out'),
+  useThisComputer: () => call('use_this_computer'),
+  serverStatus: () => call('server_status'),
+  openArticle: (id, editing) => call('open_article', { id, editing }),
+  closeArticle: (id) => call('close_article', { id }),
+  presence: () => call('presence'),
+  addUser: (user, password = null) => call('add_user', { user, password }),
   setNewsroom: (newsroom) => call('set_newsroom', { newsroom }),
   setLanguage: (language) => call('set_language', { language }),
   list: (filter) => call('list', { filter }),
@@ -60,8 +73,8 @@ export const tauriBackend: Backend = {
   pickLibrary: (mode, title) => call('pick_library', { mode, title }),
   pickExportFolder: (title) => call('pick_export_folder', { title }),
   pickPhotos: (title) => call('pick_photos', { title }),
-  onReleased: (handler) => {
-    const unlisten = listen<ArticleId[]>('released', (event) => handler(event.payload));
-    return () => void unlisten.then((stop) => stop());
-  },
+  onReleased: (handler) => subscribe<ArticleId[]>('released', handler),
+  onDeskEvent: (handler) => subscribe<DeskEvent>('desk-event', handler),
+  onServerStatus: (handler) => subscribe<ServerStatus>('server-status', handler),
+  onSignedOut: (handler) => subscribe<string>('signed-out', handler),
 };

@@ -1,6 +1,6 @@
 // The article list: filters, the search query, the rows shown and the keyboard selection.
 import type { ArticleSummary, Filter, SnippetPart, Status } from '../bindings';
-import { backend, errorMessage } from '../backend';
+import { backend, errorCode, errorMessage } from '../backend';
 
 export const PAGE = 50;
 
@@ -56,11 +56,19 @@ export async function loadMore(): Promise<void> {
   await load(list.rows.length);
 }
 
-async function load(offset: number): Promise<void> {
+/// Reloads the rows shown (as many as are shown, at least a page) after a colleague changed
+/// something, keeping the keyboard selection: the list follows the desk without jumping.
+export async function refreshRows(): Promise<void> {
+  const selected = list.selected;
+  await load(0, Math.max(PAGE, list.rows.length));
+  list.selected = Math.min(selected, Math.max(0, list.rows.length - 1));
+}
+
+async function load(offset: number, limit = PAGE): Promise<void> {
   const mine = ++generation;
   list.loading = true;
   try {
-    const f = await filter(offset);
+    const f = { ...(await filter(offset)), limit };
     const query = list.query.trim();
     if (query) {
       const results = await backend().search(query, f);
@@ -82,7 +90,8 @@ async function load(offset: number): Promise<void> {
     if (!offset) list.selected = 0;
     list.error = '';
   } catch (error) {
-    if (mine === generation) list.error = errorMessage(error);
+    // The server out of reach: the rows last shown stay, the header says offline.
+    if (mine === generation) list.error = errorCode(error) === 'unavailable' && list.rows.length ? '' : errorMessage(error);
   } finally {
     if (mine === generation) list.loading = false;
   }
