@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use copydesk::ErrorCode;
 use copydesk::article::{Article, ArticleId, Content, Length, Photo};
 use copydesk::export::Format;
+use copydesk::merge::{Choice, Merged};
 use copydesk::newsroom::Newsroom;
 use copydesk::revision::{FieldChange, Revision, RevisionNo};
 use copydesk::search::{Filter, SearchResults};
@@ -16,7 +17,7 @@ use copydesk::user::{NewUser, User};
 use copydesk::workflow::{Action, ActionState, Status};
 use ts_rs::TS;
 
-use crate::dto::{ArticleView, ChangeInput, Exported, IpcError, LibraryDialog, ListPage, People, Picked, Preview, Session};
+use crate::dto::{ArticleView, ChangeInput, ConflictDetail, Exported, IpcError, LibraryDialog, ListPage, People, Picked, Preview, Session};
 
 /// Every `.ts` file in `dir`, by name.
 fn read_all(dir: &Path) -> BTreeMap<String, String> {
@@ -44,6 +45,9 @@ fn committed_bindings_match_the_rust_types() {
     }
     export!(
         IpcError,
+        ConflictDetail,
+        Merged,
+        Choice,
         Session,
         People,
         ListPage,

@@ -11,4 +11,9 @@ export type Revision = { number: RevisionNo, kind: RevisionKind, author: UserId,
 /**
  * Bytes this revision takes in the library (a delta, or a full snapshot every so often).
  */
-stored_bytes: number, };
+stored_bytes: number, 
+/**
+ * Its second parent: the older revision a stale save started from and was merged from
+ * into the revision before this one (always its first parent).
+ */
+merged_from: RevisionNo | null, };
