@@ -1,6 +1,6 @@
 // An in-memory Backend for Vitest: enough behaviour to drive stores and components (revisions,
 // stale-base conflicts, search), none of the core's rules beyond that. Tests inspect `calls`.
-import type { ActionState, Article, ArticleId, FieldChange, ArticleSummary, Content, Newsroom, Revision, Session, User } from '../bindings';
+import type { ActionState, Article, ArticleId, FieldChange, ArticleSummary, Content, Merged, Newsroom, Revision, Session, User } from '../bindings';
 import { type Backend, BackendError } from './index';
 
 export function emptyContent(): Content {
@@ -26,6 +26,11 @@ export interface MockBackend extends Backend {
   users: User[];
   newsroom: Newsroom;
   released: ((ids: ArticleId[]) => void)[];
+  /// What the core's merge of a stale save answers: null refuses it as a plain conflict; one
+  /// without conflicts is committed as the merged revision; otherwise the conflict carries it.
+  merge: Merged | null;
+  /// What the core's `Merged::resolve` answers (the merge's content when null).
+  resolution: Content | null;
   /// What the core's comparison of two contents answers.
   fieldChanges: FieldChange[];
   /// What the core's section picker offers, in its order.
@@ -79,6 +84,7 @@ export function mockBackend(): MockBackend {
     note: null,
     status,
     stored_bytes: 10,
+    merged_from: null,
   });
   const exportFolder = '/tmp/export';
   let nextToken = 1;
@@ -228,7 +234,9 @@ export function mockBackend(): MockBackend {
       record('save', id, base, content);
       const { article } = get(id);
       if (article.head !== base) {
-        throw new BackendError({ code: 'conflict', message: `article ${id} changed since you started editing` });
+        if (mock.merge?.conflicts.length === 0) return commit(id, mock.merge.content, 'saved');
+        const conflict = { base, current: article.head, merged: structuredClone(mock.merge) };
+        throw new BackendError({ code: 'conflict', message: `article ${id} changed since you started editing`, conflict });
       }
       return commit(id, content, 'saved');
     },
@@ -249,6 +257,12 @@ export function mockBackend(): MockBackend {
     },
     async revisionContent(id, number) {
       return structuredClone(get(id).history[number - 1].content);
+    },
+    merge: null,
+    resolution: null,
+    async resolveMerge(merged, choices) {
+      record('resolveMerge', merged, choices);
+      return structuredClone(mock.resolution ?? merged.content);
     },
     fieldChanges: [],
     async compareContents(before, after) {
