@@ -15,14 +15,15 @@ use ts_rs::TS;
 
 /// A failed command: `code` is `copydesk::Error::code()` (or a shell kind such as `no_library`),
 /// the UI switches on it; `message` is for people. A conflict also carries `conflict`, so the
-/// UI can show the core's merge instead of working one out itself.
+/// UI can show the core's merge instead of working one out itself (boxed: every command's
+/// `Result` carries this error, and a merge holds two whole articles).
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct IpcError {
     pub code: ErrorCode,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub conflict: Option<ConflictDetail>,
+    pub conflict: Option<Box<ConflictDetail>>,
 }
 
 /// Why an action on a stale base was refused: the revision the person started from, the
@@ -41,7 +42,7 @@ impl From<copydesk::Error> for IpcError {
         let message = error.to_string();
         let conflict = match error {
             copydesk::Error::Conflict { base, current, merged, .. } => {
-                Some(ConflictDetail { base, current, merged: merged.map(|merged| *merged) })
+                Some(Box::new(ConflictDetail { base, current, merged: merged.map(|merged| *merged) }))
             }
             _ => None,
         };

@@ -5,6 +5,7 @@ import type { ErrorCode } from "./ErrorCode";
 /**
  * A failed command: `code` is `copydesk::Error::code()` (or a shell kind such as `no_library`),
  * the UI switches on it; `message` is for people. A conflict also carries `conflict`, so the
- * UI can show the core's merge instead of working one out itself.
+ * UI can show the core's merge instead of working one out itself (boxed: every command's
+ * `Result` carries this error, and a merge holds two whole articles).
  */
 export type IpcError = { code: ErrorCode, message: string, conflict?: ConflictDetail, };
