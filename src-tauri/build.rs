@@ -37,6 +37,7 @@ const COMMANDS: &[&str] = &[
     "revision_content",
     "compare",
     "compare_contents",
+    "resolve_merge",
     "restore",
     "release_due",
     "add_photo",

@@ -227,26 +227,65 @@ describe('a reporter and an editor in the Copydesk window', function () {
     assert.match(await app.browser.$('[data-testid="revision"]').getText(), /복원/);
   });
 
-  it('shows both versions when another session saved first, and overwrites nothing', async () => {
-    // Another desktop (the CLI, as the same editor) changes the headline under us.
+  /// Another desktop (the CLI, as the same editor) edits the article with a script as its editor.
+  function editElsewhere(script) {
+    const editorScript = path.join(work, 'other-desk.sh');
+    fs.writeFileSync(editorScript, `#!/bin/sh\n${script} "$1"\n`, { mode: 0o755 });
+    cli(['--library', library, '--user', 'desk@newspim.com', 'edit', String(articleId)], { EDITOR: editorScript });
+  }
+
+  const shownBody = () => JSON.parse(cli(['--library', library, '--json', 'show', String(articleId)])).content.body;
+
+  async function appendToBody(text) {
+    const body = await app.$('body');
+    await body.click();
+    await app.browser.keys(['Control', 'End']);
+    await body.addValue(text);
+  }
+
+  it('merges a colleague\'s change to another paragraph into the save, and shows the merged text', async () => {
     const listing = cli(['--library', library, '--json', 'list']);
     const articles = JSON.parse(listing);
     const found = (Array.isArray(articles) ? articles : articles.articles ?? []).find((a) => a.headline.startsWith(HEADLINE));
     articleId = found.id;
-    const editorScript = path.join(work, 'other-desk.sh');
-    fs.writeFileSync(editorScript, `#!/bin/sh\nsed -i 's/^headline: .*/headline: 다른 창에서 고친 제목/' "$1"\n`, { mode: 0o755 });
-    cli(['--library', library, '--user', 'desk@newspim.com', 'edit', String(articleId)], { EDITOR: editorScript });
+    // The other desk saves first (the CLI starts from the person's working copy, which would
+    // already hold what the window typed).
+    editElsewhere("sed -i 's/^중진공은 20일(현지시간) 일본 도쿄에서/중진공은 20일(현지시간) 일본 도쿄 본사에서/'");
+    await app.$('tab-preview').click();
     await typeInto('headline', '내가 고친 제목');
+    await appendToBody(`${ENTER}덧붙인 마지막 문단.`);
+    await app.$('save').click();
+    await app.$('merged-in').waitForDisplayed();
+    const saved = shownBody();
+    assert.match(saved, /일본 도쿄 본사에서/, 'the colleague\'s paragraph is kept');
+    assert.match(saved, /덧붙인 마지막 문단\./, 'my paragraph is kept');
+    await app.until(async () => (await app.$('body').getText()).includes('도쿄 본사에서'), 'the editor does not show the merged text');
+    assert.equal(await app.$('conflict').isExisting(), false);
+  });
+
+  it('shows only the passage both changed, and saves the version picked', async () => {
+    editElsewhere("sed -i 's/^덧붙인 마지막 문단\\.$/덧붙인 마지막 문단. 다른 창에서 고침./'");
+    await appendToBody(' 내가 고침.');
     await app.$('save').click();
     await app.$('conflict').waitForDisplayed();
-    assert.match(await app.browser.$('[data-testid="conflict"]').getText(), /다른 창에서 고친 제목/);
-    assert.match(await app.browser.$('[data-testid="conflict"]').getText(), /내가 고친 제목/);
+    const passages = await app.$$('passage');
+    assert.equal(passages.length, 1, 'only the overlapping passage is shown');
+    assert.equal((await app.text('passage-mine')).trim(), '덧붙인 마지막 문단. 내가 고침.');
+    assert.equal((await app.text('passage-theirs')).trim(), '덧붙인 마지막 문단. 다른 창에서 고침.');
+    assert.match(await app.text('conflict'), /박데스크의 글/);
+    assert.doesNotMatch(await app.text('conflict'), /본사/, 'passages that merged are not shown');
+    await app.$('edit-passage').click();
+    await app.$('passage-edit').waitForDisplayed();
     await app.shot('09-conflict');
-    const shown = JSON.parse(cli(['--library', library, '--json', 'show', String(articleId)]));
-    assert.match(JSON.stringify(shown), /다른 창에서 고친 제목/);
-    await app.$('keep-mine').click();
+    await app.$('take-theirs-passage').click();
+    await app.$('resolve-save').click();
     await app.until(async () => !(await app.$('conflict').isExisting()), 'the conflict view stayed');
+    await app.until(async () => shownBody().includes('다른 창에서 고침.'), 'the picked version was not saved');
+    const saved = shownBody();
+    assert.doesNotMatch(saved, /내가 고침/);
+    assert.match(saved, /일본 도쿄 본사에서/);
     assert.match(JSON.stringify(JSON.parse(cli(['--library', library, '--json', 'show', String(articleId)]))), /내가 고친 제목/);
+    await app.until(async () => (await app.$('body').getText()).includes('다른 창에서 고침.'), 'the editor does not show the saved text');
   });
 
   it('exports the published page as HTML and the working copy as Markdown', async () => {

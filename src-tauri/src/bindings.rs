@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use copydesk::ErrorCode;
 use copydesk::article::{Article, ArticleId, Content, Length, Photo};
 use copydesk::export::Format;
+use copydesk::merge::{Choice, Merged};
 use copydesk::newsroom::Newsroom;
 use copydesk::revision::{FieldChange, Revision, RevisionNo};
 use copydesk::search::{Filter, SearchResults};
@@ -17,8 +18,8 @@ use copydesk::workflow::{Action, ActionState, Status};
 use ts_rs::TS;
 
 use crate::dto::{
-    ArticleView, ChangeInput, DeskEvent, Exported, IpcError, LibraryDialog, ListPage, Mode, People, Picked, PresenceView, Preview,
-    ServerStatus, Session,
+    ArticleView, ChangeInput, ConflictDetail, DeskEvent, Exported, IpcError, LibraryDialog, ListPage, Mode, People, Picked, PresenceView,
+    Preview, ServerStatus, Session,
 };
 
 /// Every `.ts` file in `dir`, by name.
@@ -47,6 +48,9 @@ fn committed_bindings_match_the_rust_types() {
     }
     export!(
         IpcError,
+        ConflictDetail,
+        Merged,
+        Choice,
         Session,
         Mode,
         ServerStatus,

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use copydesk::ErrorCode;
 use copydesk::article::{Article, ArticleId, Content, Photo};
 use copydesk::export::{ExportOptions, Format};
+use copydesk::merge::{Choice, Merged};
 use copydesk::newsroom::Newsroom;
 use copydesk::revision::{FieldChange, Revision, RevisionNo};
 use copydesk::search::{Filter, SearchResults};
@@ -483,6 +484,13 @@ pub async fn compare(state: State<'_, AppState>, id: ArticleId, from: RevisionNo
 #[tauri::command]
 pub async fn compare_contents(before: Content, after: Content) -> Reply<Vec<FieldChange>> {
     Ok(copydesk::revision::compare(&before, &after))
+}
+
+/// The text to save after a conflict: the core's merge with the person's choice applied to
+/// each overlapping passage, in order (`Merged::resolve`), so the page never merges text itself.
+#[tauri::command]
+pub async fn resolve_merge(merged: Merged, choices: Vec<Choice>) -> Reply<Content> {
+    Ok(merged.resolve(&choices)?)
 }
 
 #[tauri::command]

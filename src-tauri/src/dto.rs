@@ -4,7 +4,9 @@
 
 use copydesk::ErrorCode;
 use copydesk::article::{Article, ArticleSummary, Length};
+use copydesk::merge::Merged;
 use copydesk::newsroom::Newsroom;
+use copydesk::revision::RevisionNo;
 use copydesk::store::Autosave;
 use copydesk::user::User;
 use copydesk::workflow::ActionState;
@@ -12,22 +14,45 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// A failed command: `code` is `copydesk::Error::code()` (or a shell kind such as `no_library`),
-/// the UI switches on it; `message` is for people.
+/// the UI switches on it; `message` is for people. A conflict also carries `conflict`, so the
+/// UI can show the core's merge instead of working one out itself (boxed: every command's
+/// `Result` carries this error, and a merge holds two whole articles).
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct IpcError {
     pub code: ErrorCode,
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub conflict: Option<Box<ConflictDetail>>,
+}
+
+/// Why an action on a stale base was refused: the revision the person started from, the
+/// newest one, and for a save the core's three-way merge with the passages that overlap
+/// (`None` for every other action, which the core does not merge).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ConflictDetail {
+    pub base: RevisionNo,
+    pub current: RevisionNo,
+    pub merged: Option<Merged>,
 }
 
 impl From<copydesk::Error> for IpcError {
     fn from(error: copydesk::Error) -> IpcError {
-        IpcError { code: error.code(), message: error.to_string() }
+        let code = error.code();
+        let message = error.to_string();
+        let conflict = match error {
+            copydesk::Error::Conflict { base, current, merged, .. } => {
+                Some(Box::new(ConflictDetail { base, current, merged: merged.map(|merged| *merged) }))
+            }
+            _ => None,
+        };
+        IpcError { code, message, conflict }
     }
 }
 
 impl IpcError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> IpcError {
-        IpcError { code, message: message.into() }
+        IpcError { code, message: message.into(), conflict: None }
     }
 }
 
@@ -195,5 +220,54 @@ impl DeskEvent {
 
     pub fn resync(at: jiff::Timestamp) -> DeskEvent {
         DeskEvent::from_event(copydesk_protocol::Event::new("resync", at), false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use copydesk::Library;
+    use copydesk::article::Content;
+    use copydesk::clock::Clock;
+    use copydesk::merge::{Choice, Place};
+    use copydesk::user::{NewUser, Role};
+
+    use super::*;
+
+    fn content(body: &str) -> Content {
+        Content { headline: "중진공-일본 CMIC 맞손".into(), body: body.into(), ..Content::default() }
+    }
+
+    /// Two people save from revision 1; both changed the second paragraph, only one the first.
+    #[test]
+    fn an_overlapping_save_reaches_the_page_with_the_cores_merge_and_resolves_there() {
+        let folder = tempfile::tempdir().unwrap();
+        let location = copydesk::store::Location::File(folder.path().join("library.sqlite3"));
+        let mut library = Library::init(&location, Clock::from_setting(Some("2025-02-20T09:00:00+09:00")).unwrap()).unwrap();
+        let reporter = library
+            .add_user(None, NewUser { name: "김기랑".into(), title: "기자".into(), email: "rang@newspim.com".into(), role: Role::Reporter })
+            .unwrap();
+        let article = library.create(&reporter, content("첫 문단.\n\n둘째 문단.\n")).unwrap();
+        library.save(&reporter, article.id, article.head, content("첫 문단.\n\n둘째 문단, 다른 창에서.\n")).unwrap();
+
+        let refused = library.save(&reporter, article.id, article.head, content("첫 문단, 내가.\n\n둘째 문단, 내가.\n")).unwrap_err();
+        let error = IpcError::from(refused);
+        let wire = serde_json::to_value(&error).unwrap();
+        assert_eq!(wire["code"], "conflict");
+        assert_eq!(wire["conflict"]["base"], 1);
+        assert_eq!(wire["conflict"]["current"], 2);
+        let merged = error.conflict.and_then(|conflict| conflict.merged).expect("a save's conflict carries the merge");
+        assert_eq!(merged.conflicts.len(), 1, "only the overlapping paragraph conflicts: {:?}", merged.conflicts);
+        let passage = &merged.conflicts[0];
+        assert_eq!((passage.field.as_str(), &passage.place), ("body", &Place::Lines { start: 2, count: 1 }));
+        assert_eq!((passage.ours.trim(), passage.theirs.trim()), ("둘째 문단, 내가.", "둘째 문단, 다른 창에서."));
+
+        let resolved = tauri::async_runtime::block_on(crate::commands::resolve_merge(merged, vec![Choice::Theirs])).unwrap();
+        assert_eq!(resolved.body, "첫 문단, 내가.\n\n둘째 문단, 다른 창에서.\n", "the first paragraph merged, the second is theirs");
+    }
+
+    #[test]
+    fn other_failures_carry_no_conflict() {
+        let wire = serde_json::to_value(IpcError::new(ErrorCode::NoLibrary, "no library is open")).unwrap();
+        assert_eq!(wire, serde_json::json!({ "code": "no_library", "message": "no library is open" }));
     }
 }

@@ -130,6 +130,7 @@ pub fn run() {
             commands::revision_content,
             commands::compare,
             commands::compare_contents,
+            commands::resolve_merge,
             commands::restore,
             commands::release_due,
             commands::add_photo,

@@ -97,7 +97,7 @@ describe('components', () => {
     await openArticle(article.id);
     mock.fieldChanges = [{ field: 'related', before: '3', after: '3, 7', segments: [] }];
     const mine = { ...emptyContent(), headline: '같은 제목', related: [3, 7] };
-    editor.conflict = { mine, theirs: { ...article, content: { ...mine, related: [3] } } };
+    editor.conflict = { mine, theirs: { ...article, content: { ...mine, related: [3] } }, current: article.head, merged: null, author: null, picks: [], edits: 0, error: '' };
     render(Conflict);
     await new Promise((r) => setTimeout(r, 0));
     const call = mock.calls.find((c) => c.name === 'compareContents');

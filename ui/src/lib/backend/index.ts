@@ -7,6 +7,8 @@ import type {
   ArticleId,
   ArticleView,
   ChangeInput,
+  Choice,
+  ConflictDetail,
   Content,
   DeskEvent,
   ErrorCode,
@@ -16,6 +18,7 @@ import type {
   Filter,
   IpcError,
   ListPage,
+  Merged,
   Newsroom,
   NewUser,
   People,
@@ -35,9 +38,12 @@ export type WorkflowCommand = 'submit' | 'return_to_reporter' | 'publish' | 'cor
 
 export class BackendError extends Error {
   code: ErrorCode;
+  /// For `conflict`: the revisions and, for a save, the core's merge.
+  conflict: ConflictDetail | null;
   constructor(error: IpcError) {
     super(error.message);
     this.code = error.code;
+    this.conflict = error.conflict ?? null;
   }
 }
 
@@ -84,6 +90,9 @@ export interface Backend {
   compare(id: ArticleId, from: RevisionNo, to: RevisionNo): Promise<FieldChange[]>;
   /// The fields that differ from `before` to `after`, as the core compares revisions.
   compareContents(before: Content, after: Content): Promise<FieldChange[]>;
+  /// The content a refused save's merge gives with one choice per overlapping passage, applied
+  /// by the core (`Merged::resolve`).
+  resolveMerge(merged: Merged, choices: Choice[]): Promise<Content>;
   restore(id: ArticleId, number: RevisionNo, base: RevisionNo | null): Promise<Article>;
   releaseDue(): Promise<ArticleId[]>;
   addPhoto(name: string, bytes: Uint8Array): Promise<Photo>;

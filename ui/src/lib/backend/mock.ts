@@ -8,6 +8,7 @@ import type {
   FieldChange,
   ArticleSummary,
   Content,
+  Merged,
   Newsroom,
   PresenceView,
   Revision,
@@ -51,6 +52,11 @@ export interface MockBackend extends Backend {
   online: boolean;
   /// Who else has which article open, as the mock's server says.
   open: PresenceView[];
+  /// What the core's merge of a stale save answers: null refuses it as a plain conflict; one
+  /// without conflicts is committed as the merged revision; otherwise the conflict carries it.
+  merge: Merged | null;
+  /// What the core's `Merged::resolve` answers (the merge's content when null).
+  resolution: Content | null;
   /// What the core's comparison of two contents answers.
   fieldChanges: FieldChange[];
   /// What the core's section picker offers, in its order.
@@ -104,6 +110,7 @@ export function mockBackend(): MockBackend {
     note: null,
     status,
     stored_bytes: 10,
+    merged_from: null,
   });
   const exportFolder = '/tmp/export';
   let nextToken = 1;
@@ -325,7 +332,9 @@ export function mockBackend(): MockBackend {
       record('save', id, base, content);
       const { article } = get(id);
       if (article.head !== base) {
-        throw new BackendError({ code: 'conflict', message: `article ${id} changed since you started editing` });
+        if (mock.merge?.conflicts.length === 0) return commit(id, mock.merge.content, 'saved');
+        const conflict = { base, current: article.head, merged: structuredClone(mock.merge) };
+        throw new BackendError({ code: 'conflict', message: `article ${id} changed since you started editing`, conflict });
       }
       return commit(id, content, 'saved');
     },
@@ -346,6 +355,12 @@ export function mockBackend(): MockBackend {
     },
     async revisionContent(id, number) {
       return structuredClone(get(id).history[number - 1].content);
+    },
+    merge: null,
+    resolution: null,
+    async resolveMerge(merged, choices) {
+      record('resolveMerge', merged, choices);
+      return structuredClone(mock.resolution ?? merged.content);
     },
     fieldChanges: [],
     async compareContents(before, after) {

@@ -10,7 +10,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   } catch (error) {
     const ipc = error as Partial<IpcError>;
     if (ipc && typeof ipc === 'object' && typeof ipc.code === 'string') {
-      throw new BackendError({ code: ipc.code, message: ipc.message ?? '' });
+      throw new BackendError({ code: ipc.code, message: ipc.message ?? '', conflict: ipc.conflict });
     }
     throw new BackendError({ code: 'internal', message: String(error) });
   }
@@ -53,6 +53,7 @@ export const tauriBackend: Backend = {
   revisionContent: (id, number) => call('revision_content', { id, number }),
   compare: (id, from, to) => call('compare', { id, from, to }),
   compareContents: (before, after) => call('compare_contents', { before, after }),
+  resolveMerge: (merged, choices) => call('resolve_merge', { merged, choices }),
   restore: (id, number, base) => call('restore', { id, number, base }),
   releaseDue: () => call('release_due'),
   addPhoto: async (name, bytes) => {

@@ -1,8 +1,8 @@
 // The article being edited: the saved article, the working draft, autosave, explicit save with
 // conflict detection, workflow actions, and the live preview. Rules stay in the core: this only
 // sends what the user did and shows what came back.
-import type { Article, ArticleId, ArticleView, Content, Preview } from '../bindings';
-import { backend, errorCode, errorMessage, type WorkflowCommand } from '../backend';
+import type { Article, ArticleId, ArticleView, Choice, Content, Merged, Preview } from '../bindings';
+import { backend, BackendError, errorCode, errorMessage, type WorkflowCommand } from '../backend';
 import { loadSections } from './sections.svelte';
 
 /// How long typing may go unsaved before the working copy is autosaved (the target is < 1 s).
@@ -17,13 +17,43 @@ export const editor = $state({
   dirty: false,
   busy: false,
   error: '',
-  /// Set when a save was refused because the library has a newer revision.
-  conflict: null as { mine: Content; theirs: Article } | null,
+  /// Set when a save or action was refused because the library has a newer revision.
+  conflict: null as Conflict | null,
+  /// Set when a save was merged with colleagues' changes saved meanwhile, for a quiet note.
+  mergedIn: false,
   preview: null as Preview | null,
   /// Bumped when the draft is replaced from outside (load, recovery, restore), so the fields
   /// reset their local text (the body editor follows the draft's body by itself).
   revisionKey: 0,
 });
+
+/// What the person keeps of one overlapping passage, and the text 직접 고치기 holds (mine to
+/// start with, so editing begins from what they wrote).
+export interface PassagePick {
+  keep: Choice['keep'];
+  text: string;
+}
+
+export interface Conflict {
+  /// The text that could not be saved; it also stays in the draft until the conflict is settled.
+  mine: Content;
+  /// The library's newest revision.
+  theirs: Article;
+  /// The revision the core merged with: the resolution is saved on it, so a revision saved
+  /// after it is merged in again rather than overwritten.
+  current: number;
+  /// For a save, the core's three-way merge against `theirs`: only its `conflicts` need a
+  /// person. Null for a workflow action, which the core refuses without merging.
+  merged: Merged | null;
+  /// Who saved the newest revision, from its history; null while unknown.
+  author: string | null;
+  /// One per `merged.conflicts`, in order.
+  picks: PassagePick[];
+  /// The edit count when the save was refused: typing after it is newer than the merge.
+  edits: number;
+  /// Why applying the choices failed (the core refuses typed text for some fields).
+  error: string;
+}
 
 let autosaveTimer: ReturnType<typeof setTimeout> | null = null;
 let previewTimer: ReturnType<typeof setTimeout> | null = null;
@@ -40,6 +70,7 @@ export async function openArticle(id: ArticleId): Promise<void> {
   await flushAutosave();
   editor.error = '';
   editor.conflict = null;
+  editor.mergedIn = false;
   const view = await backend().article(id);
   editor.view = view;
   editor.draft = clone(view.article.content);
@@ -68,6 +99,7 @@ export function close(): void {
   editor.draft = null;
   editor.preview = null;
   editor.conflict = null;
+  editor.mergedIn = false;
 }
 
 /// Called after every edit of the draft.
@@ -123,25 +155,41 @@ function accept(article: Article, sent: number): void {
   }
 }
 
-/// Explicit save: a new revision on top of the one the user started from.
+/// Explicit save: a new revision on top of the one the user started from. When colleagues
+/// saved meanwhile the core merges; what overlaps comes back as a conflict to settle.
 export async function save(): Promise<boolean> {
   const view = editor.view;
   if (!view || !editor.draft) return false;
   if (autosaveTimer) clearTimeout(autosaveTimer);
   autosaveTimer = null;
   editor.busy = true;
+  editor.mergedIn = false;
   try {
     const mine = clone(editor.draft);
     const sent = edits;
+    const base = view.article.head;
     try {
-      accept(await backend().save(view.article.id, view.article.head, mine), sent);
+      const saved = await backend().save(view.article.id, base, mine);
+      // A save on the newest revision makes the next one; a merged save lands after the
+      // revisions colleagues saved meanwhile.
+      const merged = saved.head > base + 1;
+      if (merged && sent !== edits) {
+        // Typing went on during the save, so the draft lacks the colleagues' changes. Keeping
+        // the old base makes the next save merge again, instead of taking their changes out.
+        editor.mergedIn = true;
+        return true;
+      }
+      accept(saved, sent);
+      if (merged) {
+        editor.mergedIn = true;
+        editor.revisionKey++;
+      }
       await reload();
       editor.error = '';
       return true;
     } catch (error) {
       if (errorCode(error) === 'conflict') {
-        const theirs = (await backend().article(view.article.id)).article;
-        editor.conflict = { mine, theirs };
+        await showConflict(view.article.id, mine, sent, error);
       } else {
         editor.error = errorMessage(error);
       }
@@ -152,7 +200,60 @@ export async function save(): Promise<boolean> {
   }
 }
 
-/// Resolves a conflict: keep my text as a new revision on top of theirs, or drop mine.
+async function showConflict(id: ArticleId, mine: Content, sent: number, error: unknown): Promise<void> {
+  const merged = error instanceof BackendError ? (error.conflict?.merged ?? null) : null;
+  const theirs = (await backend().article(id)).article;
+  const current = error instanceof BackendError ? (error.conflict?.current ?? theirs.head) : theirs.head;
+  const picks = (merged?.conflicts ?? []).map((passage) => ({ keep: 'ours' as const, text: passage.ours }));
+  editor.conflict = { mine, theirs, current, merged, author: null, picks, edits: sent, error: '' };
+  // The store holds a reactive proxy of what was assigned: compare with that, not the original.
+  const shown = editor.conflict;
+  try {
+    const revision = (await backend().revisions(id)).find((r) => r.number === current);
+    if (editor.conflict === shown) shown.author = revision?.author_name ?? null;
+  } catch {
+    // Who saved is a courtesy; the passages can be settled without it.
+  }
+}
+
+/// Settles an overlapping save: the core applies each passage's choice to its merge, and the
+/// result is saved on the revision it was merged with (merged afresh if yet another came).
+export async function resolvePassages(): Promise<void> {
+  const conflict = editor.conflict;
+  const view = editor.view;
+  if (!conflict?.merged || !view) return;
+  if (edits !== conflict.edits) {
+    // The person typed after the merge was made: merge that newer text instead, so nothing
+    // typed is dropped by choices made against older text.
+    editor.conflict = null;
+    await save();
+    return;
+  }
+  const choices: Choice[] = conflict.picks.map((pick) => (pick.keep === 'edited' ? { keep: 'edited', text: pick.text } : { keep: pick.keep }));
+  let resolved: Content;
+  try {
+    resolved = await backend().resolveMerge(conflict.merged, choices);
+  } catch (error) {
+    conflict.error = errorMessage(error);
+    return;
+  }
+  editor.conflict = null;
+  editor.view = { ...view, article: { ...conflict.theirs, head: conflict.current } };
+  editor.draft = resolved;
+  edits++;
+  editor.dirty = true;
+  editor.revisionKey++;
+  await save();
+}
+
+/// Closes the conflict without saving; the draft keeps everything typed, still based on the
+/// older revision, so the next save merges again.
+export function cancelConflict(): void {
+  editor.conflict = null;
+}
+
+/// Resolves a conflict the core could not merge (a workflow action): keep my text as a new
+/// revision on top of theirs, or drop mine.
 export async function resolveConflict(keep: 'mine' | 'theirs'): Promise<void> {
   const conflict = editor.conflict;
   const view = editor.view;
@@ -199,8 +300,8 @@ export async function act(command: WorkflowCommand, note: string | null): Promis
     editor.error = '';
     return true;
   } catch (error) {
-    if (errorCode(error) === 'conflict') {
-      editor.conflict = { mine: clone(editor.draft), theirs: (await backend().article(view.article.id)).article };
+    if (errorCode(error) === 'conflict' && editor.draft) {
+      await showConflict(view.article.id, clone(editor.draft), edits, error);
     } else {
       editor.error = errorMessage(error);
     }
