@@ -243,6 +243,14 @@ describe('a reporter and an editor in the Copydesk window', function () {
     await body.addValue(text);
   }
 
+  // Typing at the end of a long body scrolls the page, and WebDriver clicks an element that is
+  // inside the viewport without scrolling to it, even when the sticky header covers it.
+  async function clickSave() {
+    const save = await app.$('save');
+    await save.scrollIntoView({ block: 'center' });
+    await save.click();
+  }
+
   it('merges a colleague\'s change to another paragraph into the save, and shows the merged text', async () => {
     const listing = cli(['--library', library, '--json', 'list']);
     const articles = JSON.parse(listing);
@@ -254,7 +262,7 @@ describe('a reporter and an editor in the Copydesk window', function () {
     await app.$('tab-preview').click();
     await typeInto('headline', '내가 고친 제목');
     await appendToBody(`${ENTER}덧붙인 마지막 문단.`);
-    await app.$('save').click();
+    await clickSave();
     await app.$('merged-in').waitForDisplayed();
     const saved = shownBody();
     assert.match(saved, /일본 도쿄 본사에서/, 'the colleague\'s paragraph is kept');
@@ -266,7 +274,7 @@ describe('a reporter and an editor in the Copydesk window', function () {
   it('shows only the passage both changed, and saves the version picked', async () => {
     editElsewhere("sed -i 's/^덧붙인 마지막 문단\\.$/덧붙인 마지막 문단. 다른 창에서 고침./'");
     await appendToBody(' 내가 고침.');
-    await app.$('save').click();
+    await clickSave();
     await app.$('conflict').waitForDisplayed();
     const passages = await app.$$('passage');
     assert.equal(passages.length, 1, 'only the overlapping passage is shown');
