@@ -1,7 +1,8 @@
 //! Moving a whole library to another store (a reporter's file to the newsroom's database):
 //! its settings, its people and every revision of every article, each article rebuilt by the
 //! same commits that made it, so its revision chain is kept the way the target keeps chains.
-//! Every revision read back from the target is checked against the source, byte for byte.
+//! Every revision read back from the target is checked against the source, byte for byte, and
+//! every person's working copy (text typed since their last save) moves with its article.
 
 use std::collections::BTreeSet;
 
@@ -19,11 +20,12 @@ pub struct Copied {
     pub articles: usize,
     pub revisions: usize,
     pub photos: usize,
+    /// Unsaved working copies, each kept on the revision it was typed on.
+    pub working_copies: usize,
 }
 
 impl Library {
     /// Copies this whole library into `target`, which must be empty, keeping every id.
-    /// Working copies that were never saved stay behind: save them before copying.
     /// `progress` is told (articles done, articles in all).
     pub fn copy_into(&self, target: &mut Library, progress: &mut dyn FnMut(usize, usize)) -> Result<Copied> {
         let not_empty =
@@ -66,6 +68,10 @@ impl Library {
                 Ok(article) => {
                     missing = 0;
                     copied.revisions += self.copy_article(&article, target, &mut photos)?;
+                    for working_copy in self.store.autosaves(article.id)? {
+                        target.store.put_autosave(&working_copy)?;
+                        copied.working_copies += 1;
+                    }
                     copied.articles += 1;
                     progress(copied.articles, total);
                 }

@@ -179,6 +179,8 @@ pub trait Store: Send {
 
     fn put_autosave(&mut self, autosave: &Autosave) -> Result<()>;
     fn autosave(&self, article: ArticleId, user: UserId) -> Result<Option<Autosave>>;
+    /// Every person's working copy of `article`.
+    fn autosaves(&self, article: ArticleId) -> Result<Vec<Autosave>>;
     fn discard_autosave(&mut self, article: ArticleId, user: UserId) -> Result<()>;
 
     /// Verifies the stored data and every revision, reporting what it finds rather than failing

@@ -35,11 +35,15 @@ fn a_copied_library_has_every_revision_of_every_article() {
     desk.library.correct(&editor, draft.id, Change::note("참석자 수 정정")).unwrap();
     let withdrawn = desk.draft("오보", "틀린 기사");
     desk.library.kill(&editor, withdrawn.id, Change::note("오보")).unwrap();
+    // Text two people typed and never saved, one of them on an older revision.
+    let typed = story("협약 속보", "저장하지 않은 문단.");
+    desk.library.autosave(&reporter, draft.id, desk.library.article(draft.id).unwrap().head, typed.clone()).unwrap();
+    desk.library.autosave(&editor, seed.id, RevisionNo(2), story("중진공-CMIC", "편집자가 쓰던 문단.")).unwrap();
 
     let mut target = common::new_library(Clock::Fixed(common::at("2025-03-01T09:00:00+09:00")));
     let mut steps = Vec::new();
     let copied = desk.library.copy_into(&mut target.library, &mut |done, total| steps.push((done, total))).unwrap();
-    assert_eq!((copied.people, copied.articles, copied.photos), (4, 3, 2));
+    assert_eq!((copied.people, copied.articles, copied.photos, copied.working_copies), (4, 3, 2, 2));
     assert_eq!(steps.last(), Some(&(3, 3)));
 
     let copy = common::open(&target.location, Clock::System);
@@ -65,6 +69,11 @@ fn a_copied_library_has_every_revision_of_every_article() {
         }
     }
     assert_eq!(copied.revisions, revisions);
+    for (person, id) in [(&reporter, draft.id), (&editor, seed.id)] {
+        assert_eq!(copy.recovered(person, id).unwrap(), desk.library.recovered(person, id).unwrap());
+    }
+    assert_eq!(copy.recovered(&reporter, draft.id).unwrap().unwrap().content, typed);
+    assert_eq!(copy.recovered(&editor, draft.id).unwrap(), None);
     for photo in &seed.content.photos {
         assert_eq!(copy.image(&photo.image).unwrap(), desk.library.image(&photo.image).unwrap());
     }

@@ -341,13 +341,60 @@ fn parse_when(text: &str, newsroom: &Newsroom) -> copydesk::Result<jiff::Timesta
 }
 
 /// Copies a whole library into a new one: the target is made here, so it must not exist yet
-/// (a file) or be empty (a database).
+/// (a file) or be empty (a database). A copy that stops (a full disk, a dropped connection)
+/// leaves nothing a retry would refuse: a file is written under another name and moved into
+/// place only once every revision has read back, and a database is named as partly filled.
 fn copy_library(from: &Location, to: &Location, clock: Clock, json: bool) -> Result<()> {
     let source = open_library(from, clock.clone()).with_context(|| format!("cannot open the library to copy, {from}"))?;
-    let mut target = init_library(to, clock).with_context(|| format!("cannot make the new library at {to}"))?;
     let started = std::time::Instant::now();
     let total = source.count(&Filter::default())? as usize;
-    let copied = print::with_progress(total, json, |progress| source.copy_into(&mut target, progress))?;
+    let copy = |target: &mut Library| print::with_progress(total, json, |progress| source.copy_into(target, progress));
+    let copied = match to {
+        Location::File(path) => {
+            if std::fs::metadata(path).is_ok_and(|metadata| metadata.len() > 0) {
+                bail!("{} already exists; copy into a new file name, or move that file away first", path.display());
+            }
+            let mut name = path.file_name().context("the new library needs a file name")?.to_os_string();
+            name.push(".copying");
+            let partial = path.with_file_name(name);
+            // What a copy stopped earlier left behind is only ever a part of this one.
+            remove_library_file(&partial);
+            let copied = init_library(&Location::File(partial.clone()), clock)
+                .with_context(|| format!("cannot make the new library at {to}"))
+                .and_then(|mut target| Ok(copy(&mut target)?));
+            let copied = copied.and_then(|copied| {
+                std::fs::rename(&partial, path).with_context(|| format!("cannot move the finished copy to {}", path.display()))?;
+                Ok(copied)
+            });
+            if copied.is_err() {
+                remove_library_file(&partial);
+            }
+            copied?
+        }
+        Location::Postgres(_) => {
+            let mut target = init_library(to, clock).with_context(|| format!("cannot make the new library at {to}"))?;
+            let was_empty = target.users()?.is_empty() && target.count(&Filter::default())? == 0;
+            copy(&mut target).with_context(|| {
+                if was_empty {
+                    format!(
+                        "the copy stopped, so the database {to} holds part of the library: drop it and create it empty again \
+                         (dropdb, createdb) before you copy again"
+                    )
+                } else {
+                    format!("cannot copy into {to}")
+                }
+            })?
+        }
+    };
     print::copied(&copied, to, started.elapsed(), json);
     Ok(())
+}
+
+/// Removes a library file with the log SQLite keeps beside it.
+fn remove_library_file(path: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_os_string();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
 }

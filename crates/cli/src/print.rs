@@ -354,11 +354,12 @@ pub fn copied(copied: &copydesk::Copied, to: &Location, elapsed: std::time::Dura
     }
     let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     say!(
-        "copied {}, {} with {} and {} to {to} in {:.1} s; every revision reads back identical",
+        "copied {}, {} with {}, {} and {} to {to} in {:.1} s; every revision reads back identical",
         count(copied.people, "person", "people"),
         count(copied.articles, "article", "articles"),
         count(copied.revisions, "revision", "revisions"),
         count(copied.photos, "photo", "photos"),
+        count(copied.working_copies, "unsaved working copy", "unsaved working copies"),
         elapsed.as_secs_f64()
     );
 }

@@ -429,6 +429,23 @@ pub fn autosave(client: &mut Client, article: ArticleId, user: UserId) -> Result
     }))
 }
 
+pub fn autosaves(client: &mut Client, article: ArticleId) -> Result<Vec<Autosave>> {
+    let rows = client
+        .query("SELECT user_id, base, content, saved_at FROM autosaves WHERE article_id = $1 ORDER BY user_id", &[&article.0])
+        .map_err(storage)?;
+    rows.iter()
+        .map(|row| {
+            Ok(Autosave {
+                article,
+                user: UserId(get(row, 0)?),
+                base: RevisionNo(get::<i32>(row, 1)? as u32),
+                content: json(get(row, 2)?)?,
+                saved_at: instant(get(row, 3)?)?,
+            })
+        })
+        .collect()
+}
+
 pub fn discard_autosave(client: &mut Client, article: ArticleId, user: UserId) -> Result<()> {
     client.execute("DELETE FROM autosaves WHERE article_id = $1 AND user_id = $2", &[&article.0, &user.0]).map_err(storage)?;
     Ok(())

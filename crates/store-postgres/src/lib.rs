@@ -360,6 +360,10 @@ impl Store for PostgresStore {
         articles::autosave(&mut self.client.borrow_mut(), article, user)
     }
 
+    fn autosaves(&self, article: ArticleId) -> Result<Vec<Autosave>> {
+        articles::autosaves(&mut self.client.borrow_mut(), article)
+    }
+
     fn discard_autosave(&mut self, article: ArticleId, user: UserId) -> Result<()> {
         articles::discard_autosave(self.client.get_mut(), article, user)
     }

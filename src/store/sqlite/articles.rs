@@ -249,6 +249,21 @@ pub fn autosave(connection: &Connection, article: ArticleId, user: UserId) -> Re
         .optional()?)
 }
 
+pub fn autosaves(connection: &Connection, article: ArticleId) -> Result<Vec<Autosave>> {
+    let mut statement =
+        connection.prepare("SELECT user_id, base, content, saved_at FROM autosaves WHERE article_id = ? ORDER BY user_id")?;
+    let rows = statement.query_map([article.0], |row| {
+        Ok(Autosave {
+            article,
+            user: UserId(row.get(0)?),
+            base: RevisionNo(row.get(1)?),
+            content: json(&row.get::<_, String>(2)?)?,
+            saved_at: instant(row.get(3)?)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn discard_autosave(connection: &Connection, article: ArticleId, user: UserId) -> Result<()> {
     connection.execute("DELETE FROM autosaves WHERE article_id = ? AND user_id = ?", [article.0, user.0])?;
     Ok(())

@@ -243,6 +243,10 @@ impl Store for SqliteStore {
         articles::autosave(&self.connection, article, user)
     }
 
+    fn autosaves(&self, article: ArticleId) -> Result<Vec<Autosave>> {
+        articles::autosaves(&self.connection, article)
+    }
+
     fn discard_autosave(&mut self, article: ArticleId, user: UserId) -> Result<()> {
         articles::discard_autosave(self.writable()?, article, user)
     }

@@ -71,7 +71,7 @@ fn a_reporters_library_file_moves_to_the_newsroom_database_with_every_revision()
     let file = cli.library.to_str().unwrap().to_string();
     let url = throwaway_postgres::fresh_database();
     let moved = ok(&file, &["copy-library", "--from", &file, "--to", &url]);
-    assert!(moved.contains("copied 3 people, 1 article with 3 revisions and 2 photos"), "{moved}");
+    assert!(moved.contains("copied 3 people, 1 article with 3 revisions, 2 photos and 0 unsaved working copies"), "{moved}");
 
     let json =
         |library: &str, args: &[&str]| -> serde_json::Value { serde_json::from_str(&ok(library, &[&["--json"], args].concat())).unwrap() };
@@ -88,4 +88,18 @@ fn a_reporters_library_file_moves_to_the_newsroom_database_with_every_revision()
     let again = copydesk(&file, &["copy-library", "--from", &file, "--to", &url]);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a library"), "{}", String::from_utf8_lossy(&again.stderr));
+
+    // And back to a file, past what a copy stopped earlier left under the working name.
+    let folder = tempfile::tempdir().unwrap();
+    let back = folder.path().join("back.sqlite3");
+    std::fs::write(folder.path().join("back.sqlite3.copying"), "half a library").unwrap();
+    let moved_back = ok(&file, &["copy-library", "--from", &url, "--to", back.to_str().unwrap()]);
+    assert!(moved_back.contains("1 article with 3 revisions"), "{moved_back}");
+    let names: Vec<_> = std::fs::read_dir(folder.path()).unwrap().map(|entry| entry.unwrap().file_name()).collect();
+    assert_eq!(names, ["back.sqlite3"], "only the finished library is left");
+    let back = back.to_str().unwrap();
+    assert_eq!(json(back, &["show", "1", "--revision", "2"]), json(&file, &["show", "1", "--revision", "2"]));
+    let over = copydesk(&file, &["copy-library", "--from", &url, "--to", back]);
+    assert!(String::from_utf8_lossy(&over.stderr).contains("already exists"), "{}", String::from_utf8_lossy(&over.stderr));
+    assert_eq!(json(back, &["history", "1"]), json(&file, &["history", "1"]), "the refused copy left the file alone");
 }
