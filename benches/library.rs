@@ -9,7 +9,8 @@
 //! A library named by COPYDESK_BENCH_LIBRARY (a file or a postgres:// URL) is reused when it
 //! already holds the articles. COPYDESK_BENCH_STORE=postgres runs on a fresh database of a
 //! throwaway PostgreSQL server instead of a file. COPYDESK_BENCH_REBUILD=0 skips timing the
-//! search index rebuild.
+//! search index rebuild. COPYDESK_BENCH_ONLY=search stops after the searches, to compare two
+//! builds' searches back to back in one sitting.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -111,6 +112,9 @@ fn main() {
             total = format!("{}{}", results.total, if results.exact { "" } else { "+" });
         });
         report(&format!("{name} ({query}: {total} hits)"), &timings);
+    }
+    if std::env::var("COPYDESK_BENCH_ONLY").is_ok_and(|only| only == "search") {
+        return;
     }
 
     // Saves with the index on: a one-sentence edit to random articles.

@@ -56,10 +56,26 @@ pub fn sections(client: &mut Client) -> Result<Vec<String>> {
     rows.iter().map(|row| get(row, 0)).collect()
 }
 
-/// Runs of slices a stream of hits reads, newest first: the newest slice of ids, then the two
-/// before it, then four, eight and sixteen; then every older article at once (by then a word
-/// is rare enough that its hits are few).
-const RUNS: [i64; 5] = [1, 2, 4, 8, 16];
+/// The longest run of slices a stream reads before it reads every older article at once (by
+/// then a word is rare enough that its hits are few).
+const LONGEST_RUN: i64 = 16;
+
+/// How many slices the next run of a query that intersects posting lists (two words, a word
+/// and a filter) reads: twice the last, or, once some hits are found, enough for half again
+/// the hits still wanted at the rate seen so far. Each run walks those lists whole, so a
+/// filtered word with a few hits a slice reads the rest in one go rather than in four more
+/// runs. A query of one list pays per hit, not per run, and keeps doubling: reading past the
+/// hits it needs would cost more than a run saves.
+fn next_run(run: i64, slices_read: i64, found: usize, want: i64) -> i64 {
+    let doubled = run * 2;
+    if found == 0 {
+        return doubled;
+    }
+    let missing = want - found as i64;
+    let projected = (missing * slices_read * 3) as u64;
+    let projected = projected.div_ceil(found as u64 * 2) as i64;
+    doubled.max(projected)
+}
 
 /// One kind of hit (headline hits, other hits, all hits) read newest first.
 struct Stream {
@@ -83,17 +99,16 @@ impl Stream {
     fn newest(&mut self, tx: &mut Transaction, facets: &[String], newest_slice: i64, want: i64) -> Result<Vec<i64>> {
         let mut found = Vec::new();
         let mut top = newest_slice;
-        for run in RUNS.iter().copied().map(Some).chain([None]) {
-            if found.len() as i64 >= want || top < 0 {
-                break;
-            }
-            let (slices, older) = match run {
-                Some(run) => (Some((top - run + 1).max(0)..=top), String::new()),
-                None => (None, format!(" AND t.article_id < {}", (top + 1) << terms::SLICE_BITS)),
+        let mut run = 1;
+        let intersecting = self.matching.split(" & ").count() + facets.len() > 1;
+        while (found.len() as i64) < want && top >= 0 {
+            // A run over every slice left, or past the longest, reads every older article.
+            let every_older = run > top || run > LONGEST_RUN;
+            let (slices, older) = if every_older {
+                (None, format!(" AND t.article_id < {}", (top + 1) << terms::SLICE_BITS))
+            } else {
+                (Some(top - run + 1..=top), String::new())
             };
-            if let Some(slices) = &slices {
-                top = slices.start() - 1;
-            }
             self.values.params[0] = Box::new(terms::restricted(&self.matching, facets, slices));
             let sql = format!(
                 "SELECT t.article_id FROM article_terms t WHERE t.candidates::tsvector @@ $1::text::tsquery AND {}{older} \
@@ -105,9 +120,11 @@ impl Stream {
             for row in rows {
                 found.push(get::<i64>(&row, 0)?);
             }
-            if run.is_none() {
+            if every_older {
                 break;
             }
+            top -= run;
+            run = if intersecting { next_run(run, newest_slice - top, found.len(), want) } else { run * 2 };
         }
         Ok(found)
     }
@@ -210,4 +227,21 @@ pub fn due_for_release(client: &mut Client, now: jiff::Timestamp) -> Result<Vec<
         .query("SELECT id FROM articles WHERE status = 'scheduled' AND embargo <= $1 ORDER BY embargo, id", &[&micros(now)])
         .map_err(storage)?;
     rows.iter().map(|row| Ok(ArticleId(get(row, 0)?))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_run;
+
+    #[test]
+    fn runs_double_until_hits_say_how_far_to_read() {
+        assert_eq!(next_run(1, 1, 0, 1_000), 2, "nothing found yet: twice the last run");
+        assert_eq!(next_run(2, 3, 0, 1_000), 4);
+        // A common word: 683 hits in the newest slice, 317 more wanted: the next slice or two.
+        assert_eq!(next_run(1, 1, 683, 1_000), 2);
+        // A filtered word: 53 hits a slice, 947 more wanted: enough slices for 1,420 more.
+        assert_eq!(next_run(1, 1, 53, 1_000), 27);
+        // Few hits wanted and some found: never less than twice the last run.
+        assert_eq!(next_run(4, 7, 19, 20), 8);
+    }
 }
