@@ -139,6 +139,28 @@ pub struct Photo {
     pub creator: String,
 }
 
+impl Photo {
+    /// A photo entry for a stored image, its caption, credit, date, photographer and alt text
+    /// filled from what the file's IPTC metadata says (see [`crate::photo_metadata`]), ready for
+    /// the reporter to change.
+    pub fn from_image(file: &str, image: &crate::store::Image) -> Photo {
+        let read = crate::photo_metadata::read(&image.bytes);
+        Photo {
+            file: file.to_string(),
+            image: image.image.clone(),
+            media_type: image.media_type.clone(),
+            width: image.width,
+            height: image.height,
+            caption: read.caption,
+            credit: read.credit,
+            date: read.date,
+            email: read.email,
+            alt: read.alt,
+            creator: read.creator,
+        }
+    }
+}
+
 /// Everything a reporter writes. A revision is a snapshot of this.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

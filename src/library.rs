@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 
-use crate::article::{Article, ArticleId, ArticleSummary, Content, Correction, ImageRef, Photo};
+use crate::article::{Article, ArticleId, ArticleSummary, Content, Correction, ImageRef};
 use crate::clock::Clock;
 use crate::import::ImportedArticle;
 use crate::merge;
@@ -176,26 +176,6 @@ impl Library {
         let image = crate::import::describe_image(bytes).map_err(|why| Error::invalid("the photo", format!("it {why}")))?;
         self.store.put_image(&image)?;
         Ok(image)
-    }
-
-    /// A photo entry for a stored image, its caption, credit, date, photographer and alt text
-    /// filled from what the file's IPTC metadata says (see [`crate::photo_metadata`]), ready for
-    /// the reporter to change.
-    pub fn photo(&self, file: &str, image: &Image) -> Photo {
-        let read = crate::photo_metadata::read(&image.bytes);
-        Photo {
-            file: file.to_string(),
-            image: image.image.clone(),
-            media_type: image.media_type.clone(),
-            width: image.width,
-            height: image.height,
-            caption: read.caption,
-            credit: read.credit,
-            date: read.date,
-            email: read.email,
-            alt: read.alt,
-            creator: read.creator,
-        }
     }
 
     fn validate(&self, content: &Content) -> Result<()> {

@@ -537,7 +537,7 @@ fn store_photo(state: &AppState, file: &str, bytes: Vec<u8>) -> Reply<Photo> {
         |desk| {
             let library = desk.library()?;
             let image = library.add_image(bytes.clone())?;
-            Ok(library.photo(file, &image))
+            Ok(Photo::from_image(file, &image))
         },
         |remote| {
             let stored = remote.call(|client| client.add_image(&bytes))?;
@@ -548,7 +548,7 @@ fn store_photo(state: &AppState, file: &str, bytes: Vec<u8>) -> Reply<Photo> {
                 height: stored.height,
                 bytes: bytes.clone(),
             };
-            Ok(crate::photos::entry(file, &image))
+            Ok(Photo::from_image(file, &image))
         },
     )
 }

@@ -42,25 +42,6 @@ fn media_type(bytes: &[u8]) -> &'static str {
     }
 }
 
-/// A photo entry for an image the server stored, filled from the file's own IPTC metadata as
-/// `Library::photo` fills one for the library file.
-pub fn entry(file: &str, image: &copydesk::store::Image) -> copydesk::article::Photo {
-    let read = copydesk::photo_metadata::read(&image.bytes);
-    copydesk::article::Photo {
-        file: file.to_string(),
-        image: image.image.clone(),
-        media_type: image.media_type.clone(),
-        width: image.width,
-        height: image.height,
-        caption: read.caption,
-        credit: read.credit,
-        date: read.date,
-        email: read.email,
-        alt: read.alt,
-        creator: read.creator,
-    }
-}
-
 /// The URL the window loads a stored image from.
 pub fn url(image: &ImageRef) -> String {
     format!("photo://localhost/{}", image.0)

@@ -180,7 +180,7 @@ fn a_photo_added_to_the_library_comes_captioned_like_the_seed() {
     ]);
     let mut desk = Desk::new();
     let image = desk.library.add_image(std::fs::read(&photo).unwrap()).unwrap();
-    let entry = desk.library.photo("photos/ceremony.jpg", &image);
+    let entry = copydesk::article::Photo::from_image("photos/ceremony.jpg", &image);
     assert_eq!(entry.caption, CAPTION);
     assert_eq!(copydesk::render::credit_line(&entry), "[사진=중소벤처기업진흥공단] 2025.02.20 rang@newspim.com");
 
