@@ -423,7 +423,19 @@ fn merge_photos(base: &Content, ours: &Content, theirs: &Content, conflicts: &mu
             theirs: photo_part_text(theirs, part),
         });
     };
-    for file in merge_sets(&base_files, &ours_files, &theirs_files) {
+    let mut kept = merge_sets(&base_files, &ours_files, &theirs_files);
+    // A photo they removed and we changed stays until the person decides (the set merge alone
+    // would drop it with our change).
+    for (index, mine) in ours.photos.iter().enumerate() {
+        if let Some(was) = find(&base.photos, &mine.file)
+            && find(&theirs.photos, &mine.file).is_none()
+            && mine != was
+            && !kept.contains(&mine.file)
+        {
+            kept.insert(index.min(kept.len()), mine.file.clone());
+        }
+    }
+    for file in photo_order(&base_files, &ours_files, &theirs_files, &kept) {
         let (was, mine, new) = (find(&base.photos, &file), find(&ours.photos, &file), find(&theirs.photos, &file));
         match (was, mine, new) {
             (Some(was), Some(mine), Some(new)) => {
@@ -456,6 +468,26 @@ fn merge_photos(base: &Content, ours: &Content, theirs: &Content, conflicts: &mu
         }
     }
     merged
+}
+
+/// The photos' files in the order the sides agree on: one side's reordering is kept, and when
+/// both reordered differently, ours is. Every file in `kept` is there once.
+fn photo_order(base: &[String], ours: &[String], theirs: &[String], kept: &[String]) -> Vec<String> {
+    let sequence = agreed(merge_sequences(base, ours, theirs, String::clone, BothInserted::KeepBoth)).unwrap_or_else(|| ours.to_vec());
+    let mut order: Vec<String> = Vec::with_capacity(kept.len());
+    for file in sequence {
+        if kept.contains(&file) && !order.contains(&file) {
+            order.push(file);
+        }
+    }
+    // A photo the order dropped but the merge keeps (one they removed and we changed) stays
+    // where the set merge puts it.
+    for (index, file) in kept.iter().enumerate() {
+        if !order.contains(file) {
+            order.insert(index.min(order.len()), file.clone());
+        }
+    }
+    order
 }
 
 fn take_their_photo_part(photos: &mut Vec<Photo>, theirs: &[Photo], file: &str, part: &str) {
@@ -626,6 +658,66 @@ mod tests {
         let merged = merge(&body(base), &body(ours), &body(theirs));
         let conflicts = merged.conflicts.iter().map(|c| (c.base.clone(), c.ours.clone(), c.theirs.clone())).collect();
         (merged.content.body, conflicts)
+    }
+
+    fn photo(file: &str) -> Photo {
+        Photo {
+            file: file.into(),
+            image: crate::article::ImageRef(format!("{file:0>64}")),
+            media_type: "image/jpeg".into(),
+            width: 640,
+            height: 480,
+            caption: format!("{file} 설명"),
+            credit: String::new(),
+            date: None,
+            email: String::new(),
+            alt: String::new(),
+            creator: String::new(),
+        }
+    }
+
+    fn photos(files: &[&str]) -> Content {
+        Content { photos: files.iter().map(|file| photo(file)).collect(), ..Content::default() }
+    }
+
+    fn files(content: &Content) -> Vec<&str> {
+        content.photos.iter().map(|photo| photo.file.as_str()).collect()
+    }
+
+    #[test]
+    fn one_sides_new_photo_order_survives_the_others_caption_edit() {
+        let base = photos(&["a.jpg", "b.jpg", "c.jpg"]);
+        let mut ours = base.clone();
+        ours.photos[1].caption = "기자가 고친 설명".into();
+        let theirs = photos(&["c.jpg", "a.jpg", "b.jpg"]);
+        let merged = merge(&base, &ours, &theirs);
+        assert!(merged.is_clean());
+        assert_eq!(files(&merged.content), ["c.jpg", "a.jpg", "b.jpg"]);
+        assert_eq!(merged.content.photos[2].caption, "기자가 고친 설명");
+        // The other way round, too.
+        let merged = merge(&base, &theirs, &ours);
+        assert_eq!(files(&merged.content), ["c.jpg", "a.jpg", "b.jpg"]);
+        assert_eq!(merged.content.photos[2].caption, "기자가 고친 설명");
+    }
+
+    #[test]
+    fn photos_reordered_two_ways_keep_ours_and_every_photo_once() {
+        let base = photos(&["a.jpg", "b.jpg", "c.jpg"]);
+        let ours = photos(&["b.jpg", "a.jpg", "c.jpg", "d.jpg"]);
+        let theirs = photos(&["c.jpg", "b.jpg", "a.jpg", "d.jpg"]);
+        let merged = merge(&base, &ours, &theirs);
+        assert_eq!(files(&merged.content), ["b.jpg", "a.jpg", "c.jpg", "d.jpg"]);
+        // They removed a photo we recaptioned, and moved another: ours stays, for the person to decide.
+        let mut ours = base.clone();
+        ours.photos[0].caption = "남길 설명".into();
+        let theirs = photos(&["c.jpg", "b.jpg"]);
+        let merged = merge(&base, &ours, &theirs);
+        assert_eq!(merged.conflicts.len(), 1);
+        let mut kept = files(&merged.content);
+        kept.sort_unstable();
+        assert_eq!(kept, ["a.jpg", "b.jpg", "c.jpg"]);
+        assert_eq!(find(&merged.content.photos, "a.jpg").map(|photo| photo.caption.as_str()), Some("남길 설명"));
+        assert_eq!(merged.resolve(&[Choice::Theirs]).unwrap().photos.len(), 2, "taking theirs removes it");
     }
 
     #[test]
