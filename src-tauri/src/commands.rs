@@ -373,17 +373,34 @@ pub async fn create(state: State<'_, AppState>, content: Content) -> Reply<Artic
     )
 }
 
-/// A new revision on top of `base`. On a server, the text kept on this computer while it was
-/// unreachable is forgotten once the server has it.
+/// A new revision on top of `base`; `merged_from`, when the text settles a conflict, is the
+/// revision the refused save started from (`Library::save_settled` records it as a second parent).
+/// On a server, the text kept on this computer while it was unreachable is forgotten once the
+/// server has it.
 #[tauri::command]
-pub async fn save(state: State<'_, AppState>, id: ArticleId, base: RevisionNo, content: Content) -> Reply<Article> {
+pub async fn save(
+    state: State<'_, AppState>,
+    id: ArticleId,
+    base: RevisionNo,
+    content: Content,
+    merged_from: Option<RevisionNo>,
+) -> Reply<Article> {
     state.run(
         |desk| {
             let actor = desk.actor()?;
-            Ok(desk.library()?.save(&actor, id, base, content.clone())?)
+            let library = desk.library()?;
+            Ok(match merged_from {
+                Some(started_from) => library.save_settled(&actor, id, base, started_from, content.clone())?,
+                None => library.save(&actor, id, base, content.clone())?,
+            })
         },
         |remote| {
-            let saved = remote.call(|client| client.save(id, base, content.clone())).map_err(kept_offline)?;
+            let saved = remote
+                .call(|client| match merged_from {
+                    Some(started_from) => client.save_settled(id, base, started_from, content.clone()),
+                    None => client.save(id, base, content.clone()),
+                })
+                .map_err(kept_offline)?;
             remote.offline.forget(id)?;
             Ok(saved)
         },

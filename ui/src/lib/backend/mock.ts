@@ -328,8 +328,8 @@ export function mockBackend(): MockBackend {
       articles.set(id, { article, history: [{ revision: revision(1, 'created', 'draft'), content: structuredClone(content) }] });
       return structuredClone(article);
     },
-    async save(id, base, content) {
-      record('save', id, base, content);
+    async save(id, base, content, mergedFrom) {
+      record('save', id, base, content, mergedFrom);
       const { article } = get(id);
       if (article.head !== base) {
         if (mock.merge?.conflicts.length === 0) return commit(id, mock.merge.content, 'saved');

@@ -157,7 +157,8 @@ function accept(article: Article, sent: number): void {
 
 /// Explicit save: a new revision on top of the one the user started from. When colleagues
 /// saved meanwhile the core merges; what overlaps comes back as a conflict to settle.
-export async function save(): Promise<boolean> {
+/// `mergedFrom` is set when the draft settles one: the revision the refused save started from.
+export async function save(mergedFrom: number | null = null): Promise<boolean> {
   const view = editor.view;
   if (!view || !editor.draft) return false;
   if (autosaveTimer) clearTimeout(autosaveTimer);
@@ -169,7 +170,7 @@ export async function save(): Promise<boolean> {
     const sent = edits;
     const base = view.article.head;
     try {
-      const saved = await backend().save(view.article.id, base, mine);
+      const saved = await backend().save(view.article.id, base, mine, mergedFrom);
       // A save on the newest revision makes the next one; a merged save lands after the
       // revisions colleagues saved meanwhile.
       const merged = saved.head > base + 1;
@@ -243,9 +244,12 @@ export async function resolvePassages(): Promise<void> {
   edits++;
   editor.dirty = true;
   editor.revisionKey++;
-  await save();
+  await save(startedFrom);
 }
 
+  // The revision my refused text started from: the settled revision records it as its
+  // second parent, as a clean merge would.
+  const startedFrom = view.article.head;
 /// Closes the conflict without saving; the draft keeps everything typed, still based on the
 /// older revision, so the next save merges again.
 export function cancelConflict(): void {

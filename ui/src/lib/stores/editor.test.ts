@@ -57,7 +57,7 @@ describe('editor store', () => {
   it('shows both versions on a stale save and never overwrites silently', async () => {
     const id = editor.view!.article.id;
     // Another desktop saves first.
-    await mock.save(id, 1, { ...emptyContent(), headline: '다른 데스크의 제목' });
+    await mock.save(id, 1, { ...emptyContent(), headline: '다른 데스크의 제목' }, null);
     editor.draft!.headline = '내 제목';
     changed();
     expect(await save()).toBe(false);
