@@ -250,7 +250,7 @@ export function mockBackend(): MockBackend {
       record('list', filter);
       const all = [...articles.values()].map((e) => e.article).filter((a) => !filter.status || a.status === filter.status);
       all.sort((a, b) => b.id - a.id);
-      return { total: all.length, articles: all.map(summary) };
+      return { total: all.length, articles: all.map(summary), kept_at: null };
     },
     async search(query, filter) {
       record('search', query, filter);
