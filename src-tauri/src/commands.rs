@@ -598,7 +598,7 @@ pub async fn preview(state: State<'_, AppState>, id: ArticleId, content: Content
         |desk| crate::preview::gather(desk.library()?, id, &content),
         |remote| {
             let article = remote.article(id)?;
-            Ok((article, remote.known_newsroom(), crate::preview::server_resources(&content)))
+            Ok((article, remote.known_newsroom(), crate::preview::server_resources(remote, &content)?))
         },
     )?;
     crate::preview::preview(&article, &content, &newsroom, &resources)
