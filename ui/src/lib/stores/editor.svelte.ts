@@ -85,10 +85,16 @@ export async function reload(): Promise<void> {
   if (!editor.view) return;
   const view = await backend().article(editor.view.article.id);
   editor.view = view;
-  if (!editor.dirty) {
-    editor.draft = clone(view.article.content);
-    editor.revisionKey++;
-  }
+  if (!editor.dirty) replaceDraft(view.article.content);
+}
+
+/// Shows `content` (saved elsewhere, or merged with it) in place of an untouched draft; the
+/// preview follows when the text differs from what it showed.
+function replaceDraft(content: Content): void {
+  const differs = JSON.stringify(editor.draft) !== JSON.stringify(content);
+  editor.draft = clone(content);
+  editor.revisionKey++;
+  if (differs) void refreshPreview();
 }
 
 export function close(): void {
@@ -150,8 +156,11 @@ function accept(article: Article, sent: number): void {
   if (!editor.view) return;
   editor.view = { ...editor.view, article };
   if (sent === edits) {
+    const differs = JSON.stringify(editor.draft) !== JSON.stringify(article.content);
     editor.draft = clone(article.content);
     editor.dirty = false;
+    // A merged save brings colleagues' changes the preview has not shown yet.
+    if (differs) void refreshPreview();
   }
 }
 
@@ -238,6 +247,9 @@ export async function resolvePassages(): Promise<void> {
     conflict.error = errorMessage(error);
     return;
   }
+  // The revision my refused text started from: the settled revision records it as its
+  // second parent, as a clean merge would.
+  const startedFrom = view.article.head;
   editor.conflict = null;
   editor.view = { ...view, article: { ...conflict.theirs, head: conflict.current } };
   editor.draft = resolved;
@@ -247,9 +259,6 @@ export async function resolvePassages(): Promise<void> {
   await save(startedFrom);
 }
 
-  // The revision my refused text started from: the settled revision records it as its
-  // second parent, as a clean merge would.
-  const startedFrom = view.article.head;
 /// Closes the conflict without saving; the draft keeps everything typed, still based on the
 /// older revision, so the next save merges again.
 export function cancelConflict(): void {
