@@ -387,12 +387,39 @@ impl Library {
     /// the newest revision: changes that do not overlap make one new revision, by `actor`, whose
     /// parents are the newest revision and `base` ([`Revision::merged_from`]); overlapping ones
     /// are refused as [`Error::Conflict`] carrying the merge, so the person can choose passage
-    /// by passage and save the resolution on top of the newest revision.
+    /// by passage and save the resolution on top of the newest revision ([`Library::save_settled`]).
     pub fn save(&mut self, actor: &User, id: ArticleId, base: RevisionNo, content: Content) -> Result<Article> {
+        self.save_from(actor, id, base, None, content)
+    }
+
+    /// Saves the text that settles a conflict: `content` is the merge with revision `base`
+    /// (the one the conflict named) with the person's choices applied, and `started_from` the
+    /// older revision their own text started from. Like a clean merge, the new revision records
+    /// both parents: `base` before it and `started_from` as [`Revision::merged_from`]. When yet
+    /// another save landed since `base`, this one is merged into it as any stale save is.
+    pub fn save_settled(
+        &mut self,
+        actor: &User,
+        id: ArticleId,
+        base: RevisionNo,
+        started_from: RevisionNo,
+        content: Content,
+    ) -> Result<Article> {
+        self.save_from(actor, id, base, Some(started_from).filter(|from| *from < base), content)
+    }
+
+    fn save_from(
+        &mut self,
+        actor: &User,
+        id: ArticleId,
+        base: RevisionNo,
+        settles: Option<RevisionNo>,
+        content: Content,
+    ) -> Result<Article> {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let outcome = self.save_once(actor, id, base, &content);
+            let outcome = self.save_once(actor, id, base, settles, &content);
             match outcome {
                 // Another save landed between reading the head and committing on it: merge
                 // again against the newer head, a few times, then give up with the plain conflict.
@@ -402,14 +429,21 @@ impl Library {
         }
     }
 
-    fn save_once(&mut self, actor: &User, id: ArticleId, base: RevisionNo, content: &Content) -> Result<Article> {
+    fn save_once(
+        &mut self,
+        actor: &User,
+        id: ArticleId,
+        base: RevisionNo,
+        settles: Option<RevisionNo>,
+        content: &Content,
+    ) -> Result<Article> {
         let current = self.store.article(id)?;
         if current.head == base {
             if current.content == *content {
                 self.store.discard_autosave(id, actor.id)?;
                 return Ok(current);
             }
-            return self.act(actor, id, Action::Edit, Change::content(base, content.clone()));
+            return self.commit_action(actor, id, Action::Edit, Change::content(base, content.clone()), settles);
         }
         if base.0 == 0 || base > current.head {
             return Err(Error::Conflict { article: id, base, current: current.head, merged: None });

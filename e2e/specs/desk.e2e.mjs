@@ -245,9 +245,14 @@ describe('a reporter and an editor in the Copydesk window', function () {
 
   // Typing at the end of a long body scrolls the page, and WebDriver clicks an element that is
   // inside the viewport without scrolling to it, even when the sticky header covers it.
+  // WebdriverIO's scrollIntoView scrolls with wheel actions, which CodeMirror's own scrolling
+  // to the caret can undo: the page scrolls it, and the click waits until nothing covers it.
   async function clickSave() {
     const save = await app.$('save');
-    await save.scrollIntoView({ block: 'center' });
+    await app.until(async () => {
+      await app.browser.execute((button) => button.scrollIntoView({ block: 'center' }), save);
+      return save.isClickable();
+    }, 'Save stays covered');
     await save.click();
   }
 

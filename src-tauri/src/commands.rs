@@ -24,6 +24,7 @@ use crate::dto::{
     Session,
 };
 use crate::grants::{Grants, Use};
+use crate::offline::KeptList;
 
 type Reply<T> = Result<T, IpcError>;
 
@@ -262,9 +263,25 @@ pub async fn list(state: State<'_, AppState>, filter: Filter) -> Reply<ListPage>
     state.run(
         |desk| {
             let library = desk.library()?;
-            Ok(ListPage { total: library.count(&filter)?, articles: library.list(&filter)? })
+            Ok(ListPage { total: library.count(&filter)?, articles: library.list(&filter)?, kept_at: None })
         },
-        |remote| remote.call(|client| Ok(ListPage { total: client.count(&filter)?, articles: client.list(&filter)? })),
+        |remote| match remote.call(|client| Ok((client.count(&filter)?, client.list(&filter)?))) {
+            Ok((total, articles)) => {
+                let kept = KeptList { filter: filter.clone(), total, articles, kept_at: remote.clock.now() };
+                if let Err(error) = remote.offline.keep_list(&kept) {
+                    // Only a copy for a start without the server: the list shows all the same.
+                    eprintln!("copydesk: {}", error.message);
+                }
+                Ok(ListPage { total: kept.total, articles: kept.articles, kept_at: None })
+            }
+            // Out of reach: the list it last sent, said to be that.
+            Err(error) if error.code == ErrorCode::Unavailable => remote
+                .offline
+                .kept_list(&filter)
+                .map(|kept| ListPage { total: kept.total, articles: kept.articles, kept_at: Some(kept.kept_at) })
+                .ok_or(error),
+            Err(error) => Err(error),
+        },
     )
 }
 
@@ -299,7 +316,7 @@ pub async fn article(state: State<'_, AppState>, id: ArticleId) -> Reply<Article
             })
         },
         |remote| {
-            let article = remote.article(id)?;
+            let article = remote.open(id)?;
             let actions = copydesk::workflow::available(&remote.me, &article, &article.content, remote.clock.now());
             // Text kept on this computer while offline is newer than any the server holds.
             // A kept file that cannot be read stays where it is, named in the log, and the
@@ -310,7 +327,11 @@ pub async fn article(state: State<'_, AppState>, id: ArticleId) -> Reply<Article
             });
             let recovered = match kept {
                 Some(kept) => Some(kept),
-                None => remote.call(|client| client.recovered(id))?,
+                None => match remote.call(|client| client.recovered(id)) {
+                    // Out of reach: the server's working copy waits until it answers again.
+                    Err(error) if error.code == ErrorCode::Unavailable => None,
+                    recovered => recovered?,
+                },
             };
             let newsroom = remote.known_newsroom();
             Ok(ArticleView {
@@ -373,17 +394,34 @@ pub async fn create(state: State<'_, AppState>, content: Content) -> Reply<Artic
     )
 }
 
-/// A new revision on top of `base`. On a server, the text kept on this computer while it was
-/// unreachable is forgotten once the server has it.
+/// A new revision on top of `base`; `merged_from`, when the text settles a conflict, is the
+/// revision the refused save started from (`Library::save_settled` records it as a second parent).
+/// On a server, the text kept on this computer while it was unreachable is forgotten once the
+/// server has it.
 #[tauri::command]
-pub async fn save(state: State<'_, AppState>, id: ArticleId, base: RevisionNo, content: Content) -> Reply<Article> {
+pub async fn save(
+    state: State<'_, AppState>,
+    id: ArticleId,
+    base: RevisionNo,
+    content: Content,
+    merged_from: Option<RevisionNo>,
+) -> Reply<Article> {
     state.run(
         |desk| {
             let actor = desk.actor()?;
-            Ok(desk.library()?.save(&actor, id, base, content.clone())?)
+            let library = desk.library()?;
+            Ok(match merged_from {
+                Some(started_from) => library.save_settled(&actor, id, base, started_from, content.clone())?,
+                None => library.save(&actor, id, base, content.clone())?,
+            })
         },
         |remote| {
-            let saved = remote.call(|client| client.save(id, base, content.clone())).map_err(kept_offline)?;
+            let saved = remote
+                .call(|client| match merged_from {
+                    Some(started_from) => client.save_settled(id, base, started_from, content.clone()),
+                    None => client.save(id, base, content.clone()),
+                })
+                .map_err(kept_offline)?;
             remote.offline.forget(id)?;
             Ok(saved)
         },
@@ -560,7 +598,7 @@ pub async fn preview(state: State<'_, AppState>, id: ArticleId, content: Content
         |desk| crate::preview::gather(desk.library()?, id, &content),
         |remote| {
             let article = remote.article(id)?;
-            Ok((article, remote.known_newsroom(), crate::preview::server_resources(&content)))
+            Ok((article, remote.known_newsroom(), crate::preview::server_resources(remote, &content)?))
         },
     )?;
     crate::preview::preview(&article, &content, &newsroom, &resources)

@@ -95,6 +95,10 @@ pub struct ListPage {
     #[ts(type = "number")]
     pub total: u64,
     pub articles: Vec<ArticleSummary>,
+    /// Set when the newsroom server cannot be reached and this is the list it last sent, kept
+    /// on this computer: when it was received. `None` for a list read just now.
+    #[ts(type = "string | null")]
+    pub kept_at: Option<jiff::Timestamp>,
 }
 
 /// Everything the editor screen needs for one article.

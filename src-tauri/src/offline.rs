@@ -3,20 +3,44 @@
 //! it, flushed, then renamed over it), so a crash or a killed app loses at most the last
 //! autosave interval of typing. A successful save on the server removes it; opening the article
 //! offers it for recovery until then.
+//!
+//! Beside it, what the server last showed, so an app started while the server is out of reach
+//! still has something to show: the list (`list.json`, the newest answer to the list's first
+//! page, with its filter) and the articles opened (`opened/<article>.json`). These are copies,
+//! never the only place of anything: a file that cannot be read is as good as none.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use copydesk::ErrorCode;
-use copydesk::article::{ArticleId, Content};
+use copydesk::article::{Article, ArticleId, ArticleSummary, Content};
 use copydesk::revision::RevisionNo;
+use copydesk::search::Filter;
 use copydesk::store::Autosave;
 use copydesk::user::UserId;
+use serde::{Deserialize, Serialize};
 
 use crate::dto::IpcError;
 
 pub struct OfflineCache {
     folder: PathBuf,
+}
+
+/// The first page of the list as the server last answered it, and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeptList {
+    pub filter: Filter,
+    pub total: u64,
+    pub articles: Vec<ArticleSummary>,
+    pub kept_at: jiff::Timestamp,
+}
+
+impl KeptList {
+    /// Whether this is the answer to `filter` (its first page; as many rows as were kept, even
+    /// when more are asked for).
+    fn answers(&self, filter: &Filter) -> bool {
+        filter.offset.unwrap_or(0) == 0 && Filter { limit: filter.limit, offset: filter.offset, ..self.filter.clone() } == *filter
+    }
 }
 
 impl OfflineCache {
@@ -31,20 +55,55 @@ impl OfflineCache {
         self.folder.join(format!("{}.json", article.0))
     }
 
+    fn list_file(&self) -> PathBuf {
+        self.folder.join("list.json")
+    }
+
+    fn opened_file(&self, article: ArticleId) -> PathBuf {
+        self.folder.join("opened").join(format!("{}.json", article.0))
+    }
+
     fn io(&self, path: &Path) -> impl Fn(std::io::Error) -> IpcError {
         let path = path.display().to_string();
         move |error| IpcError::new(ErrorCode::Io, format!("the text could not be kept on this computer in {path}: {error}"))
     }
 
     pub fn keep(&self, autosave: &Autosave) -> Result<(), IpcError> {
-        let io = self.io(&self.folder);
-        std::fs::create_dir_all(&self.folder).map_err(&io)?;
-        let text = serde_json::to_vec(autosave).map_err(|error| IpcError::new(ErrorCode::Internal, error.to_string()))?;
-        let mut file = tempfile::NamedTempFile::new_in(&self.folder).map_err(&io)?;
-        file.write_all(&text).map_err(&io)?;
-        file.as_file().sync_data().map_err(&io)?;
-        file.persist(self.file(autosave.article)).map_err(|error| io(error.error))?;
-        Ok(())
+        write(&self.file(autosave.article), autosave).map_err(|error| self.io(&self.folder)(error))
+    }
+
+    /// Keeps the first page of the list the server answered for `filter`; a later page is not
+    /// what a start shows, and is not kept.
+    pub fn keep_list(&self, kept: &KeptList) -> Result<(), IpcError> {
+        if kept.filter.offset.unwrap_or(0) != 0 {
+            return Ok(());
+        }
+        let path = self.list_file();
+        write(&path, kept).map_err(|error| self.io(&path)(error))
+    }
+
+    /// The list kept for `filter`, with no more rows than it asks for; none when nothing was
+    /// kept, the filter differs, or the file cannot be read (it is only a copy: logged, and
+    /// replaced by the next list the server sends).
+    pub fn kept_list(&self, filter: &Filter) -> Option<KeptList> {
+        let mut kept: KeptList = read_copy(&self.list_file())?;
+        if !kept.answers(filter) {
+            return None;
+        }
+        let limit = filter.limit.unwrap_or(Filter::DEFAULT_LIMIT);
+        kept.articles.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Some(kept)
+    }
+
+    /// Keeps the article as the server last sent it, for opening it when it cannot be reached.
+    pub fn keep_opened(&self, article: &Article) -> Result<(), IpcError> {
+        let path = self.opened_file(article.id);
+        write(&path, article).map_err(|error| self.io(&path)(error))
+    }
+
+    /// The article as it was last opened here, if it was and the copy can be read.
+    pub fn opened(&self, article: ArticleId) -> Option<Article> {
+        read_copy(&self.opened_file(article))
     }
 
     /// The text kept for `article`, if any. A file that cannot be read is left where it is
@@ -71,6 +130,35 @@ impl OfflineCache {
             _ => Ok(()),
         }
     }
+}
+
+/// Writes `value` as JSON to `path` whole or not at all: beside it, flushed, then renamed over it.
+fn write(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
+    let folder = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder)?;
+    let text = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+    let mut file = tempfile::NamedTempFile::new_in(folder)?;
+    file.write_all(&text)?;
+    file.as_file().sync_data()?;
+    file.persist(path).map_err(|error| error.error)?;
+    Ok(())
+}
+
+/// A copy kept at `path`; none when there is no such file or it cannot be read (said in the log).
+fn read_copy<T: for<'de> Deserialize<'de>>(path: &Path) -> Option<T> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(error) => {
+            eprintln!("copydesk: {} could not be read ({error}); it is replaced when the server answers", path.display());
+            return None;
+        }
+    };
+    serde_json::from_slice(&bytes)
+        .map_err(|error| {
+            eprintln!("copydesk: {} is not a copy this app kept ({error}); it is replaced when the server answers", path.display())
+        })
+        .ok()
 }
 
 /// What an autosave of `content` on `base` by `user` looks like in the cache.
@@ -110,5 +198,98 @@ mod tests {
         let error = cache.kept(ArticleId(1)).unwrap_err();
         assert_eq!(error.code, ErrorCode::Corrupt);
         assert!(cache.file(ArticleId(1)).exists());
+    }
+
+    fn row(id: i64, headline: &str) -> ArticleSummary {
+        ArticleSummary {
+            id: ArticleId(id),
+            status: copydesk::workflow::Status::Draft,
+            section: "경제".into(),
+            headline: headline.into(),
+            bylines: vec!["김기랑".into()],
+            first_published: None,
+            last_modified: None,
+            embargo: None,
+            updated_at: "2025-02-20T06:09:00Z".parse().unwrap(),
+            head: RevisionNo(1),
+        }
+    }
+
+    fn first_page() -> Filter {
+        Filter { limit: Some(50), offset: Some(0), ..Filter::default() }
+    }
+
+    #[test]
+    fn the_list_kept_is_shown_for_the_same_filter_only() {
+        let folder = tempfile::tempdir().unwrap();
+        let cache = OfflineCache::new(folder.path(), "http://127.0.0.1:7700", UserId(3));
+        assert_eq!(cache.kept_list(&first_page()), None, "nothing kept yet");
+        let kept = KeptList {
+            filter: first_page(),
+            total: 2,
+            articles: vec![row(2, "반도체 수출 석 달째 회복세"), row(1, "중진공, 도쿄서 협약")],
+            kept_at: "2025-02-20T06:09:00Z".parse().unwrap(),
+        };
+        cache.keep_list(&kept).unwrap();
+        assert_eq!(cache.kept_list(&first_page()), Some(kept.clone()));
+        // More rows asked for (a reload of everything shown) still gets what was kept; fewer
+        // asked for gets no more than that.
+        assert_eq!(cache.kept_list(&Filter { limit: Some(100), ..first_page() }).map(|list| list.articles.len()), Some(2));
+        assert_eq!(cache.kept_list(&Filter { limit: Some(1), ..first_page() }).map(|list| list.articles.len()), Some(1));
+        assert_eq!(cache.kept_list(&Filter { status: Some(copydesk::workflow::Status::Published), ..first_page() }), None);
+        assert_eq!(cache.kept_list(&Filter { offset: Some(50), ..first_page() }), None, "a later page is not the first");
+        // A later page answered by the server does not replace the first.
+        cache
+            .keep_list(&KeptList {
+                filter: Filter { offset: Some(50), ..first_page() }, articles: vec![row(9, "다음 쪽")], ..kept.clone()
+            })
+            .unwrap();
+        assert_eq!(cache.kept_list(&first_page()), Some(kept));
+        // Another person on the same computer has a list of their own.
+        assert_eq!(OfflineCache::new(folder.path(), "http://127.0.0.1:7700", UserId(4)).kept_list(&first_page()), None);
+    }
+
+    #[test]
+    fn a_damaged_or_missing_copy_is_no_list_and_no_article() {
+        let folder = tempfile::tempdir().unwrap();
+        let cache = OfflineCache::new(folder.path(), "https://desk.example.com", UserId(1));
+        assert_eq!(cache.opened(ArticleId(1)), None);
+        std::fs::create_dir_all(cache.folder.join("opened")).unwrap();
+        for damaged in [&b"{half"[..], b"", b"[]", b"{\"filter\": 3}", &[0xff, 0xfe, 0x00]] {
+            std::fs::write(cache.list_file(), damaged).unwrap();
+            assert_eq!(cache.kept_list(&first_page()), None);
+            std::fs::write(cache.opened_file(ArticleId(1)), damaged).unwrap();
+            assert_eq!(cache.opened(ArticleId(1)), None);
+        }
+        // A folder where the file should be cannot be read either.
+        std::fs::remove_file(cache.list_file()).unwrap();
+        std::fs::create_dir(cache.list_file()).unwrap();
+        assert_eq!(cache.kept_list(&first_page()), None);
+    }
+
+    #[test]
+    fn an_article_opened_is_kept_as_the_server_sent_it() {
+        let folder = tempfile::tempdir().unwrap();
+        let cache = OfflineCache::new(folder.path(), "https://desk.example.com", UserId(1));
+        let at: jiff::Timestamp = "2025-02-20T06:09:00Z".parse().unwrap();
+        let mut article = Article {
+            id: ArticleId(7),
+            status: copydesk::workflow::Status::Draft,
+            content: Content { headline: "반도체 수출 석 달째 회복세".into(), body: "첫 문단".into(), ..Content::default() },
+            head: RevisionNo(3),
+            published_revision: None,
+            first_published: None,
+            last_modified: None,
+            corrections: Vec::new(),
+            created_by: UserId(1),
+            created_at: at,
+            updated_at: at,
+            scheduled_by: None,
+        };
+        cache.keep_opened(&article).unwrap();
+        article.head = RevisionNo(4);
+        cache.keep_opened(&article).unwrap();
+        assert_eq!(cache.opened(ArticleId(7)), Some(article));
+        assert!(cache.kept(ArticleId(7)).unwrap().is_none(), "an article opened is not text typed offline");
     }
 }

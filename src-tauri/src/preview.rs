@@ -10,6 +10,7 @@ use copydesk::newsroom::Newsroom;
 use copydesk::render::{self, PageInput, Resources, Templates};
 
 use crate::dto::{IpcError, Preview};
+use crate::server::Server;
 
 fn house() -> &'static Templates {
     static HOUSE: OnceLock<Templates> = OnceLock::new();
@@ -28,13 +29,31 @@ pub fn gather(library: &Library, id: ArticleId, content: &Content) -> Result<(Ar
 }
 
 /// What the page needs on a newsroom server: photo addresses on `photo://` (served from the
-/// server). Related articles are listed by the export on the server, not in this preview.
-pub fn server_resources(content: &Content) -> Resources {
-    let mut resources = Resources::default();
+/// server) and the related articles, found by the same rule as on a library
+/// (`render::related`), read from the server.
+pub fn server_resources(server: &Server, content: &Content) -> Result<Resources, IpcError> {
+    let mut resources = Resources { related: render::related(&OnServer(server), &content.related, true)?, ..Resources::default() };
     for photo in &content.photos {
         resources.photo_srcs.insert(photo.image.clone(), crate::photos::url(&photo.image));
     }
-    resources
+    Ok(resources)
+}
+
+/// The server's articles as the related-article rule reads them: as last read when it cannot be
+/// reached, so the preview keeps working offline.
+struct OnServer<'a>(&'a Server);
+
+impl render::Articles for OnServer<'_> {
+    fn article(&self, id: ArticleId) -> Option<Article> {
+        self.0.article(id).ok()
+    }
+
+    fn published_content(&self, article: &Article) -> copydesk::Result<Content> {
+        match article.published_revision {
+            Some(number) if number != article.head => self.0.client.published_content(article.id),
+            _ => Ok(article.content.clone()),
+        }
+    }
 }
 
 pub fn preview(article: &Article, content: &Content, newsroom: &Newsroom, resources: &Resources) -> Result<Preview, IpcError> {

@@ -94,16 +94,37 @@ impl Server {
         }
     }
 
-    /// Article `id` from the server, remembered; out of reach, as it was last read.
+    /// Article `id` from the server, remembered; out of reach, as it was last read, in this
+    /// run or (when it was opened) an earlier one.
     pub fn article(&self, id: ArticleId) -> Result<Article, IpcError> {
         match self.call(|client| client.article(id)) {
             Ok(article) => {
                 lock(&self.articles).insert(id, article.clone());
                 Ok(article)
             }
-            Err(error) if error.code == ErrorCode::Unavailable => lock(&self.articles).get(&id).cloned().ok_or(error),
+            Err(error) if error.code == ErrorCode::Unavailable => {
+                if let Some(article) = lock(&self.articles).get(&id) {
+                    return Ok(article.clone());
+                }
+                let kept = self.offline.opened(id).ok_or_else(|| not_kept(id, error))?;
+                lock(&self.articles).insert(id, kept.clone());
+                Ok(kept)
+            }
             Err(error) => Err(error),
         }
+    }
+
+    /// Article `id` being opened: as `article`, and kept on this computer, so that it opens
+    /// after a restart while the server cannot be reached.
+    pub fn open(&self, id: ArticleId) -> Result<Article, IpcError> {
+        let article = self.article(id)?;
+        if self.online()
+            && let Err(error) = self.offline.keep_opened(&article)
+        {
+            // Only a copy for later: the article is open all the same.
+            eprintln!("copydesk: {}", error.message);
+        }
+        Ok(article)
     }
 
     pub fn online(&self) -> bool {
@@ -159,4 +180,15 @@ impl Server {
     pub fn known_users(&self) -> Vec<User> {
         lock(&self.users).clone()
     }
+}
+
+/// The server is out of reach and this computer has no copy of article `id`.
+fn not_kept(id: ArticleId, unreachable: IpcError) -> IpcError {
+    IpcError::new(
+        ErrorCode::Unavailable,
+        format!(
+            "article {id} was not opened on this computer before the server went out of reach, so there is no copy of it here; it opens when the server answers again ({})",
+            unreachable.message
+        ),
+    )
 }

@@ -25,7 +25,7 @@ use crate::workflow::Status;
 use crate::{Error, Result};
 
 pub use markdown::MarkdownOptions;
-pub use related::related;
+pub use related::{Articles, related};
 use view::*;
 
 /// What a page is made of. `content` is rendered as given, so a preview can pass unsaved text.

@@ -92,12 +92,54 @@ fn the_same_sentence_changed_two_ways_is_a_conflict_with_both_versions_and_the_r
     assert_eq!(merged.content.headline, "새 제목", "what did not overlap is merged");
     assert_eq!(desk.library.article(draft.id).unwrap().head, head, "nothing was saved");
 
-    // The reporter writes the passage anew and saves the resolution on the newest revision.
+    // The reporter writes the passage anew and saves the resolution on the newest revision;
+    // like a clean merge, it records the revision the reporter's text started from.
     let resolved = merged.resolve(&[Choice::Edited("둘째 문단을 함께 고쳤다.\n".into())]).unwrap();
-    let saved = desk.library.save(&reporter, draft.id, head, resolved).unwrap();
+    let saved = desk.library.save_settled(&reporter, draft.id, head, draft.head, resolved).unwrap();
     assert_eq!(saved.content.body, "첫 문단도 고쳤다.\n\n둘째 문단을 함께 고쳤다.\n\n셋째 문단이다.\n");
     assert_eq!(saved.content.headline, "새 제목");
+    assert_eq!(saved.head, head.next());
+    let last = desk.library.revisions(draft.id).unwrap().last().unwrap().clone();
+    assert_eq!((last.number, last.author, last.merged_from), (saved.head, reporter.id, Some(draft.head)));
+}
+
+#[test]
+fn a_settled_conflict_saved_after_yet_another_save_is_merged_into_it() {
+    let mut desk = Desk::new();
+    let draft = desk.draft("제목", BODY);
+    let (reporter, editor) = (desk.reporter.clone(), desk.editor.clone());
+    let head = desk
+        .library
+        .save(&editor, draft.id, draft.head, story("제목", &BODY.replace("둘째 문단이다", "둘째 문단을 데스크가 고쳤다")))
+        .unwrap()
+        .head;
+    let error = desk
+        .library
+        .save(&reporter, draft.id, draft.head, story("제목", &BODY.replace("둘째 문단이다", "둘째 문단을 기자가 고쳤다")))
+        .unwrap_err();
+    let resolved = refused_merge(error).resolve(&[Choice::Ours]).unwrap();
+    // While the reporter chose, the editor changed another paragraph.
+    let later = desk
+        .library
+        .save(
+            &editor,
+            draft.id,
+            head,
+            story("제목", &BODY.replace("둘째 문단이다", "둘째 문단을 데스크가 고쳤다").replace("셋째 문단이다", "셋째 문단도 데스크가")),
+        )
+        .unwrap();
+    let saved = desk.library.save_settled(&reporter, draft.id, head, draft.head, resolved).unwrap();
+    assert_eq!(saved.content.body, "첫 문단이다.\n\n둘째 문단을 기자가 고쳤다.\n\n셋째 문단도 데스크가.\n");
+    assert_eq!(saved.head, later.head.next());
+    assert_eq!(
+        desk.library.revisions(draft.id).unwrap().last().unwrap().merged_from,
+        Some(head),
+        "merged from the revision the choices were made on"
+    );
+    // Settling on the newest revision with nothing older to record is a plain save.
+    let plain = desk.library.save_settled(&reporter, draft.id, saved.head, saved.head, story("제목", "한 문단.\n")).unwrap();
     assert_eq!(desk.library.revisions(draft.id).unwrap().last().unwrap().merged_from, None);
+    assert_eq!(plain.head, saved.head.next());
 }
 
 #[test]

@@ -235,7 +235,13 @@ impl Client {
     }
 
     pub fn save(&self, id: ArticleId, base: RevisionNo, content: Content) -> Result<Article> {
-        self.send("PUT", &format!("/articles/{id}"), &Save { base, content })
+        self.send("PUT", &format!("/articles/{id}"), &Save { base, content, merged_from: None })
+    }
+
+    /// Saves the text that settles a conflict on revision `base`, recording `started_from` (where
+    /// the person's own text began) as its second parent (`Library::save_settled`).
+    pub fn save_settled(&self, id: ArticleId, base: RevisionNo, started_from: RevisionNo, content: Content) -> Result<Article> {
+        self.send("PUT", &format!("/articles/{id}"), &Save { base, content, merged_from: Some(started_from) })
     }
 
     /// A workflow step: `submit`, `return`, `publish`, `correct` or `kill`.
@@ -252,7 +258,7 @@ impl Client {
     }
 
     pub fn autosave(&self, id: ArticleId, base: RevisionNo, content: Content) -> Result<()> {
-        self.send("PUT", &format!("/articles/{id}/autosave"), &Save { base, content })
+        self.send("PUT", &format!("/articles/{id}/autosave"), &Save { base, content, merged_from: None })
     }
 
     pub fn recovered(&self, id: ArticleId) -> Result<Option<Autosave>> {

@@ -112,6 +112,10 @@ pub struct NewArticle {
 pub struct Save {
     pub base: RevisionNo,
     pub content: Content,
+    /// Set when the save settles a conflict (`Library::save_settled`): the older revision the
+    /// person's own text started from, recorded as the new revision's second parent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_from: Option<RevisionNo>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

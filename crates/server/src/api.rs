@@ -575,7 +575,10 @@ async fn save(
     let at = now(&shared);
     Ok(change(shared, caller, fingerprint(&(id, &request)), move |worker, user| {
         let before = worker.library.article(id)?.head;
-        let article = worker.library.save(user, id, request.base, request.content)?;
+        let article = match request.merged_from {
+            Some(started_from) => worker.library.save_settled(user, id, request.base, started_from, request.content)?,
+            None => worker.library.save(user, id, request.base, request.content)?,
+        };
         let events = if article.head != before { vec![Event::about("saved", &article, user, at)] } else { Vec::new() };
         Ok((article, events))
     })

@@ -38,7 +38,7 @@ beforeEach(async () => {
   id = (await mock.create(content('첫 제목', BASE))).id;
   await openArticle(id);
   // Meanwhile a colleague saves revision 2.
-  await mock.save(id, 1, content('다른 창의 제목', THEIRS));
+  await mock.save(id, 1, content('다른 창의 제목', THEIRS), null);
   editor.draft!.headline = '내 제목';
   editor.draft!.body = MINE;
   changed();
@@ -81,7 +81,8 @@ describe('the conflict view of a merged save', () => {
     await tick();
     expect(mock.calls.find((c) => c.name === 'resolveMerge')?.args[1]).toEqual([{ keep: 'edited', text: '함께 고친 제목' }, { keep: 'theirs' }]);
     const saves = mock.calls.filter((c) => c.name === 'save');
-    expect(saves.at(-1)?.args.slice(1)).toEqual([2, resolved]);
+    // Saved on the revision merged with, naming the one my text started from.
+    expect(saves.at(-1)?.args.slice(1)).toEqual([2, resolved, 1]);
     expect(mock.articles.get(id)!.article.content).toEqual(resolved);
     expect(mock.articles.get(id)!.article.head).toBe(3);
     expect(editor.conflict).toBeNull();

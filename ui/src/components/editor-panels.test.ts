@@ -20,7 +20,7 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('editor panels', () => {
   it('the conflict view shows both versions of what differs, and keeping mine saves on top', async () => {
-    await mock.save(editor.view!.article.id, 1, { ...emptyContent(), headline: '다른 제목', body: '첫 본문' });
+    await mock.save(editor.view!.article.id, 1, { ...emptyContent(), headline: '다른 제목', body: '첫 본문' }, null);
     editor.draft!.headline = '내 제목';
     changed();
     await save();

@@ -225,6 +225,18 @@ fn saves_of_different_paragraphs_from_one_base_merge_and_the_same_sentence_is_a_
     );
     let (_, stored) = call("GET", &format!("{url}/api/articles/{id}"), Some(&desk), None);
     assert_eq!(stored["head"], 4, "nothing saved");
+
+    // 이기자 settles the passage on revision 4, naming the revision the refused save started
+    // from: the new revision records it as its second parent.
+    let mut settled = conflict["merged"]["content"].clone();
+    settled["body"] = json!("첫 문단을 둘이 함께 고쳤다.\n\n둘째 문단.\n\n셋째 문단을 이기자가 고쳤다.\n");
+    let (status, saved) =
+        call("PUT", &format!("{url}/api/articles/{id}"), Some(&lee), Some(json!({ "base": 4, "merged_from": 2, "content": settled })));
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["content"]["body"], settled["body"]);
+    let (_, revisions) = call("GET", &format!("{url}/api/articles/{id}/revisions"), Some(&desk), None);
+    let last = &revisions[4];
+    assert_eq!((&last["number"], &last["author_name"], &last["merged_from"]), (&json!(5), &json!("이기자"), &json!(2)), "{revisions}");
 }
 
 #[test]

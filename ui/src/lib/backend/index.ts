@@ -81,7 +81,9 @@ export interface Backend {
   create(content: Content): Promise<Article>;
   /// A new draft as the core starts one: the signed-in profile's byline, the outlet's dateline.
   createDraft(): Promise<Article>;
-  save(id: ArticleId, base: RevisionNo, content: Content): Promise<Article>;
+  /// `mergedFrom`: when the content settles a conflict, the revision the refused save started
+  /// from, which the new revision records as its second parent.
+  save(id: ArticleId, base: RevisionNo, content: Content, mergedFrom: RevisionNo | null): Promise<Article>;
   autosave(id: ArticleId, base: RevisionNo, content: Content): Promise<void>;
   discardRecovered(id: ArticleId): Promise<void>;
   act(command: WorkflowCommand, id: ArticleId, change: ChangeInput): Promise<Article>;

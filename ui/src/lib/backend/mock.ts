@@ -250,7 +250,7 @@ export function mockBackend(): MockBackend {
       record('list', filter);
       const all = [...articles.values()].map((e) => e.article).filter((a) => !filter.status || a.status === filter.status);
       all.sort((a, b) => b.id - a.id);
-      return { total: all.length, articles: all.map(summary) };
+      return { total: all.length, articles: all.map(summary), kept_at: null };
     },
     async search(query, filter) {
       record('search', query, filter);
@@ -328,8 +328,8 @@ export function mockBackend(): MockBackend {
       articles.set(id, { article, history: [{ revision: revision(1, 'created', 'draft'), content: structuredClone(content) }] });
       return structuredClone(article);
     },
-    async save(id, base, content) {
-      record('save', id, base, content);
+    async save(id, base, content, mergedFrom) {
+      record('save', id, base, content, mergedFrom);
       const { article } = get(id);
       if (article.head !== base) {
         if (mock.merge?.conflicts.length === 0) return commit(id, mock.merge.content, 'saved');

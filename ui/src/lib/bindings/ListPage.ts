@@ -4,4 +4,9 @@ import type { ArticleSummary } from "./ArticleSummary";
 /**
  * One page of the article list, newest first.
  */
-export type ListPage = { total: number, articles: Array<ArticleSummary>, };
+export type ListPage = { total: number, articles: Array<ArticleSummary>, 
+/**
+ * Set when the newsroom server cannot be reached and this is the list it last sent, kept
+ * on this computer: when it was received. `None` for a list read just now.
+ */
+kept_at: string | null, };

@@ -85,10 +85,16 @@ export async function reload(): Promise<void> {
   if (!editor.view) return;
   const view = await backend().article(editor.view.article.id);
   editor.view = view;
-  if (!editor.dirty) {
-    editor.draft = clone(view.article.content);
-    editor.revisionKey++;
-  }
+  if (!editor.dirty) replaceDraft(view.article.content);
+}
+
+/// Shows `content` (saved elsewhere, or merged with it) in place of an untouched draft; the
+/// preview follows when the text differs from what it showed.
+function replaceDraft(content: Content): void {
+  const differs = JSON.stringify(editor.draft) !== JSON.stringify(content);
+  editor.draft = clone(content);
+  editor.revisionKey++;
+  if (differs) void refreshPreview();
 }
 
 export function close(): void {
@@ -150,14 +156,18 @@ function accept(article: Article, sent: number): void {
   if (!editor.view) return;
   editor.view = { ...editor.view, article };
   if (sent === edits) {
+    const differs = JSON.stringify(editor.draft) !== JSON.stringify(article.content);
     editor.draft = clone(article.content);
     editor.dirty = false;
+    // A merged save brings colleagues' changes the preview has not shown yet.
+    if (differs) void refreshPreview();
   }
 }
 
 /// Explicit save: a new revision on top of the one the user started from. When colleagues
 /// saved meanwhile the core merges; what overlaps comes back as a conflict to settle.
-export async function save(): Promise<boolean> {
+/// `mergedFrom` is set when the draft settles one: the revision the refused save started from.
+export async function save(mergedFrom: number | null = null): Promise<boolean> {
   const view = editor.view;
   if (!view || !editor.draft) return false;
   if (autosaveTimer) clearTimeout(autosaveTimer);
@@ -169,7 +179,7 @@ export async function save(): Promise<boolean> {
     const sent = edits;
     const base = view.article.head;
     try {
-      const saved = await backend().save(view.article.id, base, mine);
+      const saved = await backend().save(view.article.id, base, mine, mergedFrom);
       // A save on the newest revision makes the next one; a merged save lands after the
       // revisions colleagues saved meanwhile.
       const merged = saved.head > base + 1;
@@ -237,13 +247,16 @@ export async function resolvePassages(): Promise<void> {
     conflict.error = errorMessage(error);
     return;
   }
+  // The revision my refused text started from: the settled revision records it as its
+  // second parent, as a clean merge would.
+  const startedFrom = view.article.head;
   editor.conflict = null;
   editor.view = { ...view, article: { ...conflict.theirs, head: conflict.current } };
   editor.draft = resolved;
   edits++;
   editor.dirty = true;
   editor.revisionKey++;
-  await save();
+  await save(startedFrom);
 }
 
 /// Closes the conflict without saving; the draft keeps everything typed, still based on the

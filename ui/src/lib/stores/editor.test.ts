@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setBackend } from '../backend';
 import { emptyContent, mockBackend, type MockBackend } from '../backend/mock';
-import { AUTOSAVE_MS, PREVIEW_MS, changed, close, editor, openArticle, resolveConflict, save, act } from './editor.svelte';
+import { AUTOSAVE_MS, PREVIEW_MS, changed, close, editor, openArticle, reload, resolveConflict, save, act } from './editor.svelte';
 
 let mock: MockBackend;
 
@@ -57,7 +57,7 @@ describe('editor store', () => {
   it('shows both versions on a stale save and never overwrites silently', async () => {
     const id = editor.view!.article.id;
     // Another desktop saves first.
-    await mock.save(id, 1, { ...emptyContent(), headline: '다른 데스크의 제목' });
+    await mock.save(id, 1, { ...emptyContent(), headline: '다른 데스크의 제목' }, null);
     editor.draft!.headline = '내 제목';
     changed();
     expect(await save()).toBe(false);
@@ -68,6 +68,37 @@ describe('editor store', () => {
     expect(editor.conflict).toBeNull();
     expect(mock.articles.get(id)!.article.content.headline).toBe('내 제목');
     expect(mock.articles.get(id)!.article.head).toBe(3);
+  });
+
+  it('shows the merged text in the preview after a save merged with a colleague\'s', async () => {
+    const id = editor.view!.article.id;
+    await mock.save(id, 1, { ...emptyContent(), headline: '다른 데스크의 제목' }, null);
+    const merged = { ...emptyContent(), headline: '다른 데스크의 제목', body: '내 본문' };
+    mock.merge = { content: merged, theirs: { ...emptyContent(), headline: '다른 데스크의 제목' }, conflicts: [] };
+    editor.draft!.body = '내 본문';
+    changed();
+    const previews = vi.spyOn(mock, 'preview');
+    // The preview shows what was typed, before the save.
+    await vi.waitFor(() => expect(previews.mock.calls.some(([, content]) => content.body === '내 본문')).toBe(true));
+    previews.mockClear();
+    expect(await save()).toBe(true);
+    expect(editor.mergedIn).toBe(true);
+    await vi.waitFor(() => expect(previews.mock.calls.some(([, content]) => content.headline === '다른 데스크의 제목')).toBe(true));
+    expect(editor.preview?.html).toContain('다른 데스크의 제목');
+  });
+
+  it('follows a colleague\'s change in the preview of an untouched article', async () => {
+    const id = editor.view!.article.id;
+    await mock.save(id, 1, { ...emptyContent(), headline: '동료가 고친 제목' }, null);
+    const previews = vi.spyOn(mock, 'preview');
+    await reload();
+    expect(editor.draft!.headline).toBe('동료가 고친 제목');
+    await vi.waitFor(() => expect(previews).toHaveBeenCalled());
+    expect(previews.mock.calls.at(-1)![1].headline).toBe('동료가 고친 제목');
+    previews.mockClear();
+    await reload();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(previews, 'no new page for the same text').not.toHaveBeenCalled();
   });
 
   it('sends unsaved text and the note with a workflow action', async () => {

@@ -20,6 +20,9 @@ export const list = $state({
   selected: 0,
   loading: false,
   error: '',
+  /// When the newsroom server sent the rows shown, if they are its last list kept on this
+  /// computer because it cannot be reached now; null for rows read just now.
+  keptAt: null as string | null,
 });
 
 async function filter(offset: number): Promise<Filter> {
@@ -79,6 +82,7 @@ async function load(offset: number, limit = PAGE): Promise<void> {
       list.snippets = offset ? { ...list.snippets, ...snippets } : snippets;
       list.total = results.total;
       list.exact = results.exact;
+      list.keptAt = null;
     } else {
       const page = await backend().list(f);
       if (mine !== generation) return;
@@ -86,6 +90,7 @@ async function load(offset: number, limit = PAGE): Promise<void> {
       list.snippets = {};
       list.total = page.total;
       list.exact = true;
+      list.keptAt = page.kept_at;
     }
     if (!offset) list.selected = 0;
     list.error = '';
