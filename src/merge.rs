@@ -46,6 +46,10 @@ pub struct MergeConflict {
     pub base: String,
     pub ours: String,
     pub theirs: String,
+    /// Whether text the person types can settle it (lines of the body and subheadlines, the
+    /// headline, the section, a photo's texts); other passages are kept or taken whole.
+    #[serde(default)]
+    pub editable: bool,
 }
 
 /// Where in its field a conflict sits.
@@ -181,6 +185,7 @@ pub fn merge(base: &Content, ours: &Content, theirs: &Content) -> Merged {
             base: base_text,
             ours: ours_text,
             theirs: theirs_text,
+            editable: false,
         });
     };
 
@@ -241,6 +246,13 @@ pub fn merge(base: &Content, ours: &Content, theirs: &Content) -> Merged {
     merged.body = pick(&base.body, &ours.body, &theirs.body).unwrap_or_else(|| merge_body(base, ours, theirs, &mut conflicts));
     merged.photos = pick(&base.photos, &ours.photos, &theirs.photos).unwrap_or_else(|| merge_photos(base, ours, theirs, &mut conflicts));
 
+    for conflict in &mut conflicts {
+        conflict.editable = match (&conflict.place, conflict.field.as_str()) {
+            (Place::Lines { .. }, _) | (Place::Field, "headline" | "section") => true,
+            (Place::Photo { part, .. }, _) => PHOTO_TEXT_PARTS.contains(&part.as_str()),
+            (Place::Field, _) => false,
+        };
+    }
     conflicts.sort_by_key(|conflict| field_order(&conflict.field));
     Merged { content: merged, theirs: theirs.clone(), conflicts }
 }
@@ -314,6 +326,7 @@ fn merge_body(base: &Content, ours: &Content, theirs: &Content, conflicts: &mut 
                     base: join_lines(base.iter().copied()),
                     ours: join_lines(ours.iter().copied()),
                     theirs: join_lines(theirs.iter().copied()),
+                    editable: false,
                 });
                 merged.extend(ours.iter().copied());
             }
@@ -335,6 +348,7 @@ fn merge_subheadlines(base: &Content, ours: &Content, theirs: &Content, conflict
                     base: base.join("\n"),
                     ours: ours.join("\n"),
                     theirs: theirs.join("\n"),
+                    editable: false,
                 });
                 merged.extend(ours.iter().cloned());
             }
@@ -351,6 +365,8 @@ fn items_of(text: &str) -> Vec<String> {
 // Photos, by file and part by part
 
 const PHOTO_PARTS: [&str; 7] = ["caption", "credit", "email", "alt", "creator", "date", "image"];
+/// The parts [`photo_text_part`] reaches: typed text can settle them.
+const PHOTO_TEXT_PARTS: [&str; 5] = ["caption", "credit", "email", "alt", "creator"];
 
 fn photo_text_part<'a>(photo: &'a mut Photo, part: &str) -> Option<&'a mut String> {
     match part {
@@ -421,6 +437,7 @@ fn merge_photos(base: &Content, ours: &Content, theirs: &Content, conflicts: &mu
             base: photo_part_text(base, part),
             ours: photo_part_text(ours, part),
             theirs: photo_part_text(theirs, part),
+            editable: false,
         });
     };
     let mut kept = merge_sets(&base_files, &ours_files, &theirs_files);
@@ -682,6 +699,31 @@ mod tests {
 
     fn files(content: &Content) -> Vec<&str> {
         content.photos.iter().map(|photo| photo.file.as_str()).collect()
+    }
+
+    #[test]
+    fn a_passage_offers_typing_exactly_when_typed_text_can_settle_it() {
+        let base = Content { headline: "제목".into(), section: Section::parse("경제"), body: "문단.\n".into(), ..photos(&["a.jpg"]) };
+        let mut ours = base.clone();
+        let mut theirs = base.clone();
+        ours.headline = "기자 제목".into();
+        theirs.headline = "데스크 제목".into();
+        ours.body = "기자 문단.\n".into();
+        theirs.body = "데스크 문단.\n".into();
+        ours.dateline.place = "세종".into();
+        theirs.dateline.place = "서울".into();
+        ours.photos[0].caption = "기자 설명".into();
+        theirs.photos[0].caption = "데스크 설명".into();
+        ours.photos[0].date = Some(jiff::civil::date(2025, 2, 19));
+        theirs.photos[0].date = Some(jiff::civil::date(2025, 2, 20));
+        let merged = merge(&base, &ours, &theirs);
+        assert_eq!(merged.conflicts.len(), 5);
+        for (index, conflict) in merged.conflicts.iter().enumerate() {
+            let mut choices = vec![Choice::Ours; merged.conflicts.len()];
+            choices[index] = Choice::Edited("고쳐 쓴 글".into());
+            assert_eq!(merged.resolve(&choices).is_ok(), conflict.editable, "{} {:?}", conflict.field, conflict.place);
+        }
+        assert_eq!(merged.conflicts.iter().filter(|conflict| conflict.editable).count(), 3, "headline, body, caption");
     }
 
     #[test]

@@ -26,8 +26,15 @@ function overlapping(): Merged {
     content: content('내 제목', '첫 문단, 내가.\n\n둘째 문단, 내가.\n'),
     theirs: content('다른 창의 제목', THEIRS),
     conflicts: [
-      { field: 'headline', place: { kind: 'field' }, base: '첫 제목', ours: '내 제목', theirs: '다른 창의 제목' },
-      { field: 'body', place: { kind: 'lines', start: 2, count: 1 }, base: '둘째 문단.\n', ours: '둘째 문단, 내가.\n', theirs: '둘째 문단, 다른 창에서.\n' },
+      { field: 'headline', place: { kind: 'field' }, base: '첫 제목', ours: '내 제목', theirs: '다른 창의 제목', editable: true },
+      {
+        field: 'body',
+        place: { kind: 'lines', start: 2, count: 1 },
+        base: '둘째 문단.\n',
+        ours: '둘째 문단, 내가.\n',
+        theirs: '둘째 문단, 다른 창에서.\n',
+        editable: true,
+      },
     ],
   };
 }
@@ -63,6 +70,18 @@ describe('the conflict view of a merged save', () => {
     expect(await screen.findAllByText('김기랑의 글 (판 2)')).toHaveLength(2);
     expect(screen.getByRole('alertdialog').getAttribute('aria-labelledby')).toBe('conflict-title');
     expect(screen.getAllByRole('button', { name: '내 것 유지' })[0].getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('offers typing only for passages typed text can settle', async () => {
+    const merged = overlapping();
+    merged.conflicts.push({ field: 'dateline', place: { kind: 'field' }, base: '[세종=뉴스핌]', ours: '[서울=뉴스핌]', theirs: '[부산=뉴스핌]', editable: false });
+    mock.merge = merged;
+    await save();
+    render(Conflict);
+    await tick();
+    expect(screen.getAllByTestId('passage')).toHaveLength(3);
+    expect(screen.getAllByTestId('keep-ours')).toHaveLength(3);
+    expect(screen.getAllByTestId('edit-passage')).toHaveLength(2);
   });
 
   it('saves the choices the core applied on the revision it merged with', async () => {

@@ -9,4 +9,9 @@ export type MergeConflict = {
 /**
  * The field, named as [`crate::revision::FieldChange::field`] names it.
  */
-field: string, place: Place, base: string, ours: string, theirs: string, };
+field: string, place: Place, base: string, ours: string, theirs: string, 
+/**
+ * Whether text the person types can settle it (lines of the body and subheadlines, the
+ * headline, the section, a photo's texts); other passages are kept or taken whole.
+ */
+editable: boolean, };
