@@ -47,7 +47,10 @@ async function editOne(i) {
   await app.browser.keys(['Control', 's']);
   await app.browser.waitUntil(async () => !(await app.text('save-state')).includes('자동'), { timeout: 10000 });
   previewMicros.push(Number((await app.browser.$('.preview-pane .muted').getText()).replace(/[^\d.]/g, '')) * 1000);
-  await app.$('back').click();
+  // After typing at the end of a long body the sticky header can cover the back button.
+  const back = await app.$('back');
+  await back.scrollIntoView({ block: 'center' });
+  await back.click();
   await app.browser.$('[data-row="0"]').waitForExist();
 }
 
