@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launch } from '../lib/app.mjs';
+import { launch, largestMappings } from '../lib/app.mjs';
 
 const library = path.resolve(process.argv[2] ?? '');
 const iterations = Number(process.argv[3] ?? 60);
@@ -47,21 +47,11 @@ async function editOne(i) {
   await app.browser.keys(['Control', 's']);
   await app.browser.waitUntil(async () => !(await app.text('save-state')).includes('자동'), { timeout: 10000 });
   previewMicros.push(Number((await app.browser.$('.preview-pane .muted').getText()).replace(/[^\d.]/g, '')) * 1000);
-  await app.$('back').click();
+  // After typing at the end of a long body the sticky header can cover the back button.
+  const back = await app.$('back');
+  await back.scrollIntoView({ block: 'center' });
+  await back.click();
   await app.browser.$('[data-row="0"]').waitForExist();
-}
-
-/** The 12 largest mappings of `pid` by PSS in MB, anonymous ones grouped by kind. */
-function largestMappings(pid) {
-  const sizes = new Map();
-  let current = '';
-  for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
-    const header = /^[0-9a-f]+-[0-9a-f]+ (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
-    if (header) current = header[2] || `[anon ${header[1]}]`;
-    const pss = /^Pss:\s+(\d+) kB/.exec(line);
-    if (pss) sizes.set(current, (sizes.get(current) ?? 0) + Number(pss[1]));
-  }
-  return [...sizes].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([name, kb]) => `${(kb / 1024).toFixed(1)} ${name}`);
 }
 
 async function searchOnce(i) {
@@ -88,5 +78,5 @@ console.log(JSON.stringify({
   inPageNavigationToListMs: inPageMs && Math.round(inPageMs),
   previewMedianMs: (previewMicros[Math.floor(previewMicros.length / 2)] ?? 0) / 1000,
   mappings,
-  pssMB: samples.map((s) => ({ iteration: s.iteration, total: mb(s.kb), processes: s.processes.map((p) => `${p.name}:${mb(p.kb)}`).join(' ') })),
+  pssMB: samples.map((s) => ({ iteration: s.iteration, total: mb(s.kb), processes: s.processes.map((p) => `${p.name}:${mb(p.kb)}`).join(' '), uss: `${mb(s.ussKb)} ${s.processes.map((p) => mb(p.ussKb)).join('/')}`, anon: `${mb(s.anonKb)} ${s.processes.map((p) => mb(p.anonKb)).join('/')}`, otherWebKit: s.others })),
 }, null, 1));

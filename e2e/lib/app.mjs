@@ -65,21 +65,48 @@ function comm(pid) {
   }
 }
 
-function pssOf(pid) {
+/**
+ * PSS, USS (private pages) and anonymous memory in kB. Only the last is unaffected by other
+ * processes mapping the same libraries, which makes a shared page neither private nor ours alone.
+ */
+function memoryOf(pid) {
   try {
     const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
+    const field = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0);
+    return { kb: field('Pss'), ussKb: field('Private_Clean') + field('Private_Dirty'), anonKb: field('Anonymous') };
   } catch {
-    return 0;
+    return { kb: 0, ussKb: 0, anonKb: 0 };
   }
 }
 
 /**
+ * WebKit processes on this machine outside `ours`: they share WebKit's libraries with ours, so
+ * while they run our PSS is lower (a shared page's cost is split between every process mapping it).
+ */
+function otherWebKitProcesses(ours) {
+  return fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && !ours.includes(Number(entry)) && comm(entry).startsWith('WebKit')).length;
+}
+
+/** The 12 largest mappings of `pid` by PSS in MB, anonymous ones grouped by kind. */
+export function largestMappings(pid) {
+  const sizes = new Map();
+  let current = '';
+  for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) current = header[2] || `[anon ${header[1]}]`;
+    const pss = /^Pss:\s+(\d+) kB/.exec(line);
+    if (pss) sizes.set(current, (sizes.get(current) ?? 0) + Number(pss[1]));
+  }
+  return [...sizes].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([name, kb]) => `${(kb / 1024).toFixed(1)} ${name}`);
+}
+
+/**
  * Launches the app as one person on one desktop.
- * Two at once need their own `port` each (tauri-driver's, and the WebKitWebDriver's next to it).
+ * Two at once need their own `port` each (tauri-driver's, and the WebKitWebDriver's next to it);
+ * `COPYDESK_DRIVER_PORT` moves the default one, so two checkouts can run their tests side by side.
  * @param {{ home: string, library: string, now?: string, application?: string, env?: Record<string, string>, port?: number }} options
  */
-export async function launch({ home, library, now, application = BIN, env: extra = {}, port = 4444 }) {
+export async function launch({ home, library, now, application = BIN, env: extra = {}, port = Number(process.env.COPYDESK_DRIVER_PORT ?? 4444) }) {
   fs.mkdirSync(home, { recursive: true });
   const env = {
     ...process.env,
@@ -132,12 +159,14 @@ export async function launch({ home, library, now, application = BIN, env: extra
       }
       await app.stop();
     },
-    /** PSS in kB summed over the app and every process it started (WebKit's web and network processes). */
+    /** PSS (and USS) in kB summed over the app and every process it started (WebKit's web and network processes). */
     pss() {
       const app = descendants(driver.pid).find((pid) => comm(pid) === name);
       if (!app) return { kb: 0, processes: [] };
-      const processes = [app, ...descendants(app)].map((pid) => ({ pid, name: comm(pid), kb: pssOf(pid) }));
-      return { kb: processes.reduce((sum, p) => sum + p.kb, 0), processes };
+      const processes = [app, ...descendants(app)].map((pid) => ({ pid, name: comm(pid), ...memoryOf(pid) }));
+      const ours = [driver.pid, ...descendants(driver.pid)];
+      const sum = (key) => processes.reduce((total, p) => total + p[key], 0);
+      return { kb: sum('kb'), ussKb: sum('ussKb'), anonKb: sum('anonKb'), processes, others: otherWebKitProcesses(ours) };
     },
     /** When the app process was started, in ms since the epoch (10 ms resolution, from /proc). */
     startedAt() {

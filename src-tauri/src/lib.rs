@@ -25,6 +25,7 @@ use copydesk::store::Budget;
 use tauri::{Emitter, Manager};
 
 pub use desk::{AppState, Desk};
+pub use webview::before_start;
 
 /// How often the running app releases scheduled articles whose embargo passed.
 fn release_interval() -> Duration {

@@ -8,11 +8,28 @@
 //!
 //! `COPYDESK_GPU=1` keeps WebKit's own choice (compositing on), for comparison or for a machine
 //! where it draws faster.
+//!
+//! The page's JavaScript runs without JavaScriptCore's JIT compilers (`before_start`): the JIT's
+//! code, profiles and compiler memory were 45-60 MB of the web process while editing, the largest
+//! share the app added over a bare window, and the page's scripts (Svelte, CodeMirror on one
+//! article) are small enough that typing and lists measured no slower in the interpreter.
+//! `COPYDESK_JIT=1` keeps the JIT, for comparison.
 
 use tauri::{Runtime, WebviewWindow};
 
 fn gpu_wanted() -> bool {
     std::env::var_os("COPYDESK_GPU").is_some_and(|value| value == "1")
+}
+
+/// Settings the web engine reads from the environment when its processes start, so they must be
+/// in place before the first window is made. Call first thing in `main`, before any thread.
+pub fn before_start() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("COPYDESK_JIT").is_none_or(|value| value != "1") && std::env::var_os("JSC_useJIT").is_none() {
+        // SAFETY: called at the start of `main`, while this is the only thread, so nothing reads
+        // the environment while it changes. WebKit's web process inherits it.
+        unsafe { std::env::set_var("JSC_useJIT", "0") };
+    }
 }
 
 /// Applies the settings to the main window's webview.
