@@ -132,7 +132,7 @@ impl Library {
             return Err(Error::invalid(format!("the email {:?}", user.email), "give an address such as rang@newspim.com"));
         }
         let now = self.now();
-        self.store.add_user(&user, now, managed_by)
+        self.store.add_user(&user, None, now, managed_by)
     }
 
     pub fn newsroom(&self) -> Result<Newsroom> {
@@ -204,6 +204,7 @@ impl Library {
         self.validate(&content)?;
         let now = self.now();
         let article = NewArticle {
+            id: None,
             status: Status::Draft,
             content,
             published: false,
@@ -334,6 +335,7 @@ impl Library {
             let note =
                 Some(format!("imported from {}", imported.source.file_name().map(|name| name.to_string_lossy()).unwrap_or_default()));
             articles.push(NewArticle {
+                id: None,
                 status: imported.status,
                 content: imported.content,
                 published: shown_to_readers,

@@ -25,7 +25,9 @@ pub struct Copied {
 }
 
 impl Library {
-    /// Copies this whole library into `target`, which must be empty, keeping every id.
+    /// Copies this whole library into `target`, which must be empty, keeping every id, gaps
+    /// included (a PostgreSQL library skips the ids of inserts that were rolled back, and an
+    /// email added twice).
     /// `progress` is told (articles done, articles in all).
     pub fn copy_into(&self, target: &mut Library, progress: &mut dyn FnMut(usize, usize)) -> Result<Copied> {
         let not_empty =
@@ -44,7 +46,7 @@ impl Library {
         for user in self.store.users()? {
             let by = admin.map_or(ManagedBy::NobodyYet, ManagedBy::Admin);
             let new = NewUser { name: user.name.clone(), title: user.title.clone(), email: user.email.clone(), role: user.role };
-            let added = target.store.add_user(&new, now, by)?;
+            let added = target.store.add_user(&new, Some(user.id), now, by)?;
             if added.id != user.id {
                 return Err(Error::Corrupt(format!(
                     "person {} became {} in the target; copy into a new, empty library",
@@ -110,6 +112,7 @@ impl Library {
         };
         let last = revisions.len().saturating_sub(1);
         let first = NewArticle {
+            id: Some(article.id),
             status: if last == 0 { article.status } else { revisions[0].status },
             content: contents[0].clone(),
             published: last == 0 && article.published_revision == Some(RevisionNo::FIRST),

@@ -41,10 +41,13 @@ pub struct NewRevision {
     pub merged_from: Option<RevisionNo>,
 }
 
-/// An article the library does not have yet: everything but the id, which the store gives it,
-/// and its head, which is its first revision.
+/// An article the library does not have yet: everything but its head, which is its first
+/// revision, and (unless it keeps one) its id, which the store gives it.
 #[derive(Debug, Clone)]
 pub struct NewArticle {
+    /// The id it keeps, when it comes from another library (a copy keeps every id, gaps and
+    /// all); `None` takes the store's next.
+    pub id: Option<ArticleId>,
     pub status: Status,
     pub content: Content,
     /// Whether the first revision is the one readers see (an imported published article).
@@ -149,7 +152,9 @@ pub trait Store: Send {
     fn newsroom(&self) -> Result<Newsroom>;
     fn set_newsroom(&mut self, newsroom: &Newsroom, by: ManagedBy) -> Result<()>;
 
-    fn add_user(&mut self, user: &NewUser, at: Timestamp, by: ManagedBy) -> Result<User>;
+    /// Adds a person, under `keep_id` when they come from another library (a copy keeps every
+    /// id, gaps and all), else under the store's next id.
+    fn add_user(&mut self, user: &NewUser, keep_id: Option<UserId>, at: Timestamp, by: ManagedBy) -> Result<User>;
     fn users(&self) -> Result<Vec<User>>;
     fn user(&self, id: UserId) -> Result<User>;
     fn user_by_email(&self, email: &str) -> Result<Option<User>>;

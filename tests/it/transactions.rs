@@ -17,12 +17,12 @@ fn a_person_is_added_only_if_who_allowed_it_still_may() {
     let person = |email: &str, role| NewUser { name: "기자".into(), title: String::new(), email: email.into(), role };
     let at = common::at("2025-02-20T09:00:00+09:00");
     // Two people set up a new library at once: both were told nobody is admin yet.
-    let admin = store.add_user(&person("admin@newspim.com", Role::Admin), at, ManagedBy::NobodyYet).unwrap();
-    let late = store.add_user(&person("late@newspim.com", Role::Admin), at, ManagedBy::NobodyYet).unwrap_err();
+    let admin = store.add_user(&person("admin@newspim.com", Role::Admin), None, at, ManagedBy::NobodyYet).unwrap();
+    let late = store.add_user(&person("late@newspim.com", Role::Admin), None, at, ManagedBy::NobodyYet).unwrap_err();
     assert_eq!(late.code(), "forbidden");
-    let reporter = store.add_user(&person("rang@newspim.com", Role::Reporter), at, ManagedBy::Admin(admin.id)).unwrap();
+    let reporter = store.add_user(&person("rang@newspim.com", Role::Reporter), None, at, ManagedBy::Admin(admin.id)).unwrap();
     // A person who is not an admin (any more) cannot be the one who allowed it.
-    let error = store.add_user(&person("x@newspim.com", Role::Admin), at, ManagedBy::Admin(reporter.id)).unwrap_err();
+    let error = store.add_user(&person("x@newspim.com", Role::Admin), None, at, ManagedBy::Admin(reporter.id)).unwrap_err();
     assert_eq!(error.code(), "forbidden");
     assert_eq!(store.users().unwrap().len(), 2);
 }

@@ -362,6 +362,12 @@ pub fn copied(copied: &copydesk::Copied, to: &Location, elapsed: std::time::Dura
         count(copied.working_copies, "unsaved working copy", "unsaved working copies"),
         elapsed.as_secs_f64()
     );
+    // Passwords live in the server's accounts, not in the library, so none came along.
+    if matches!(to, Location::Postgres(_)) && copied.people > 0 {
+        say!(
+            "each person signs in to the newsroom server once an admin sets their password: copydesk --library {to} user passwd EMAIL --password-stdin"
+        );
+    }
 }
 
 pub fn filled(filled: &copydesk::synthetic::Filled, elapsed: std::time::Duration, json: bool) {

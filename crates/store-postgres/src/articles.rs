@@ -9,7 +9,7 @@ use copydesk::workflow::Status;
 use copydesk::{Error, Result};
 use postgres::{Client, GenericClient, IsolationLevel, Transaction};
 
-use crate::{ARTICLE_COLUMNS, article_from_row, get, instant, json, micros, parse, storage, terms};
+use crate::{ARTICLE_COLUMNS, article_from_row, get, instant, json, keep_ids_past, micros, parse, storage, terms};
 
 fn put_images(tx: &mut Transaction, images: &[Image]) -> Result<()> {
     for image in images {
@@ -173,17 +173,26 @@ pub fn insert(client: &mut Client, articles: Vec<NewArticle>) -> Result<Vec<Arti
     // The batch's index entries wait in the GIN index's pending list and go into the index in
     // one sorted pass at the end, not a 4 MB cleanup at a time.
     tx.batch_execute("SET LOCAL work_mem = '256MB'; SET LOCAL gin_pending_list_limit = '1GB'").map_err(storage)?;
+    if let Some(kept) = articles.iter().filter_map(|new| new.id).max() {
+        keep_ids_past(&mut tx, "articles", kept.0)?;
+    }
+    let given = articles.iter().filter(|new| new.id.is_none()).count() as i64;
     let mut ids: Vec<i64> = tx
-        .query("SELECT nextval(pg_get_serial_sequence('articles', 'id')) FROM generate_series(1, $1::bigint)", &[&(articles.len() as i64)])
+        .query("SELECT nextval(pg_get_serial_sequence('articles', 'id')) FROM generate_series(1, $1::bigint)", &[&given])
         .map_err(storage)?
         .iter()
         .map(|row| get(row, 0))
         .collect::<Result<_>>()?;
     // Numbered in the order they came, as the SQLite store numbers them.
     ids.sort_unstable();
+    let mut next = ids.into_iter();
     let mut inserted = Vec::with_capacity(articles.len());
     let mut revisions = Vec::with_capacity(articles.len());
-    for (new, id) in articles.into_iter().zip(ids) {
+    for new in articles {
+        let id = match new.id {
+            Some(kept) => kept.0,
+            None => next.next().ok_or_else(|| Error::Corrupt("the database gave fewer ids than asked for".into()))?,
+        };
         put_images(&mut tx, &new.images)?;
         revisions.push(new.revision.clone());
         inserted.push(new.into_article(ArticleId(id)));

@@ -71,6 +71,18 @@ fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, index: usize) -> Resul
 
 const USER_COLUMNS: &str = "id, name, title, email, role";
 
+/// Moves `table`'s id sequence past `kept`, an id written explicitly (a copied library's), so
+/// the next one the store gives is new; a sequence already past it is left alone.
+fn keep_ids_past(tx: &mut impl postgres::GenericClient, table: &str, kept: i64) -> Result<()> {
+    tx.execute(
+        "SELECT setval(s::regclass, $2) FROM pg_get_serial_sequence($1, 'id') AS s \
+         WHERE $2 > coalesce(pg_sequence_last_value(s::regclass), 0)",
+        &[&table, &kept],
+    )
+    .map_err(storage)?;
+    Ok(())
+}
+
 fn user_from_row(row: &Row) -> Result<User> {
     Ok(User { id: UserId(get(row, 0)?), name: get(row, 1)?, title: get(row, 2)?, email: get(row, 3)?, role: parse::<Role>(get(row, 4)?)? })
 }
@@ -284,8 +296,8 @@ impl Store for PostgresStore {
         people::set_newsroom(self.client.get_mut(), newsroom, by)
     }
 
-    fn add_user(&mut self, user: &NewUser, at: Timestamp, by: ManagedBy) -> Result<User> {
-        people::add_user(self.client.get_mut(), user, at, by)
+    fn add_user(&mut self, user: &NewUser, keep_id: Option<UserId>, at: Timestamp, by: ManagedBy) -> Result<User> {
+        people::add_user(self.client.get_mut(), user, keep_id, at, by)
     }
 
     fn users(&self) -> Result<Vec<User>> {

@@ -7,7 +7,7 @@ use copydesk::user::{NewUser, User, UserId};
 use copydesk::{Error, Result};
 use postgres::{Client, Transaction};
 
-use crate::{PEOPLE_LOCK, USER_COLUMNS, get, micros, storage, user_from_row};
+use crate::{PEOPLE_LOCK, USER_COLUMNS, get, keep_ids_past, micros, storage, user_from_row};
 
 fn still_managed_by(tx: &mut Transaction, by: ManagedBy) -> Result<()> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PEOPLE_LOCK]).map_err(storage)?;
@@ -52,14 +52,18 @@ pub fn set_newsroom(client: &mut Client, newsroom: &Newsroom, by: ManagedBy) -> 
     tx.commit().map_err(storage)
 }
 
-pub fn add_user(client: &mut Client, user: &NewUser, at: jiff::Timestamp, by: ManagedBy) -> Result<User> {
+pub fn add_user(client: &mut Client, user: &NewUser, keep_id: Option<UserId>, at: jiff::Timestamp, by: ManagedBy) -> Result<User> {
     let mut tx = client.transaction().map_err(storage)?;
     still_managed_by(&mut tx, by)?;
+    if let Some(kept) = keep_id {
+        keep_ids_past(&mut tx, "users", kept.0)?;
+    }
     let row = tx
         .query_opt(
-            "INSERT INTO users (name, title, email, role, created_at) VALUES ($1, $2, $3, $4, $5) \
+            "INSERT INTO users (id, name, title, email, role, created_at) \
+             VALUES (coalesce($1, nextval(pg_get_serial_sequence('users', 'id'))), $2, $3, $4, $5, $6) \
              ON CONFLICT ((lower(email))) DO NOTHING RETURNING id",
-            &[&user.name, &user.title, &user.email, &user.role.as_str(), &micros(at)],
+            &[&keep_id.map(|id| id.0), &user.name, &user.title, &user.email, &user.role.as_str(), &micros(at)],
         )
         .map_err(storage)?
         .ok_or_else(|| {

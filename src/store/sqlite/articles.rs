@@ -83,7 +83,8 @@ pub fn insert(connection: &mut Connection, articles: Vec<NewArticle>) -> Result<
         put_images(&tx, &new.images)?;
         let revision = new.revision.clone();
         // Id 0 asks SQLite for the next rowid.
-        let article = new.into_article(ArticleId(0));
+        let kept = new.id.unwrap_or(ArticleId(0));
+        let article = new.into_article(kept);
         let id = write_article_row(&tx, &article, true)?;
         insert_revision(&tx, id, RevisionNo::FIRST, &revision, article.status)?;
         let article = Article { id, ..article };

@@ -167,8 +167,8 @@ impl Store for SqliteStore {
         people::set_newsroom(self.writable()?, newsroom, by)
     }
 
-    fn add_user(&mut self, user: &NewUser, at: Timestamp, by: ManagedBy) -> Result<User> {
-        people::add_user(self.writable()?, user, at, by)
+    fn add_user(&mut self, user: &NewUser, keep_id: Option<UserId>, at: Timestamp, by: ManagedBy) -> Result<User> {
+        people::add_user(self.writable()?, user, keep_id, at, by)
     }
 
     fn users(&self) -> Result<Vec<User>> {

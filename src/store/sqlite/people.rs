@@ -50,12 +50,13 @@ pub fn set_newsroom(connection: &mut Connection, newsroom: &Newsroom, by: Manage
     Ok(())
 }
 
-pub fn add_user(connection: &mut Connection, user: &NewUser, at: jiff::Timestamp, by: ManagedBy) -> Result<User> {
+pub fn add_user(connection: &mut Connection, user: &NewUser, keep_id: Option<UserId>, at: jiff::Timestamp, by: ManagedBy) -> Result<User> {
     let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     still_managed_by(&tx, by)?;
+    // No id (NULL) asks SQLite for the next rowid.
     let inserted = tx.execute(
-        "INSERT INTO users (name, title, email, role, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING",
-        params![user.name, user.title, user.email, user.role.as_str(), micros(at)],
+        "INSERT INTO users (id, name, title, email, role, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING",
+        params![keep_id.map(|id| id.0), user.name, user.title, user.email, user.role.as_str(), micros(at)],
     )?;
     if inserted == 0 {
         return Err(Error::invalid(format!("the email {}", user.email), "another user already has it; each person needs their own email"));

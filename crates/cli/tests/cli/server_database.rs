@@ -72,6 +72,7 @@ fn a_reporters_library_file_moves_to_the_newsroom_database_with_every_revision()
     let url = throwaway_postgres::fresh_database();
     let moved = ok(&file, &["copy-library", "--from", &file, "--to", &url]);
     assert!(moved.contains("copied 3 people, 1 article with 3 revisions, 2 photos and 0 unsaved working copies"), "{moved}");
+    assert!(moved.contains("user passwd EMAIL --password-stdin"), "a server's people need passwords: {moved}");
 
     let json =
         |library: &str, args: &[&str]| -> serde_json::Value { serde_json::from_str(&ok(library, &[&["--json"], args].concat())).unwrap() };
@@ -102,4 +103,52 @@ fn a_reporters_library_file_moves_to_the_newsroom_database_with_every_revision()
     let over = copydesk(&file, &["copy-library", "--from", &url, "--to", back]);
     assert!(String::from_utf8_lossy(&over.stderr).contains("already exists"), "{}", String::from_utf8_lossy(&over.stderr));
     assert_eq!(json(back, &["history", "1"]), json(&file, &["history", "1"]), "the refused copy left the file alone");
+}
+
+#[test]
+fn a_database_with_gaps_in_its_ids_copies_to_a_file_keeping_every_id() {
+    let url = throwaway_postgres::fresh_database();
+    ok(&url, &["init", "--outlet", "뉴스핌", "--time-zone", "Asia/Seoul"]);
+    ok(&url, &["user", "add", "--name", "관리자", "--email", "admin@newspim.com", "--role", "admin"]);
+    let as_admin = ["--user", "admin@newspim.com"];
+    let add = |email: &str| {
+        copydesk(&url, &[&as_admin[..], &["user", "add", "--name", "박데스크", "--email", email, "--role", "editor"]].concat())
+    };
+    assert!(add("desk@newspim.com").status.success());
+    // An email added twice is refused, and PostgreSQL has spent an id on it all the same.
+    assert!(!add("desk@newspim.com").status.success());
+    assert!(add("rang@newspim.com").status.success());
+    ok(&url, &["--user", "desk@newspim.com", "import", common::SEED_ARTICLE]);
+    // An import rolled back after taking its id leaves the same kind of gap.
+    let mut database = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    database.execute("SELECT nextval(pg_get_serial_sequence('articles', 'id'))", &[]).unwrap();
+    let second = ok(&url, &["--user", "desk@newspim.com", "import", common::SEED_ARTICLE]);
+    assert_eq!(second.trim(), "3");
+
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("archive.sqlite3");
+    let file = file.to_str().unwrap();
+    let moved = ok(&url, &["copy-library", "--from", &url, "--to", file]);
+    assert!(moved.contains("copied 3 people, 2 articles") && !moved.contains("passwd"), "{moved}");
+    let json =
+        |library: &str, args: &[&str]| -> serde_json::Value { serde_json::from_str(&ok(library, &[&["--json"], args].concat())).unwrap() };
+    let people = json(file, &["user", "list"]);
+    assert_eq!(people, json(&url, &["user", "list"]));
+    let ids: Vec<_> = people.as_array().unwrap().iter().map(|person| person["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [1, 2, 4]);
+    for id in ["1", "3"] {
+        assert_eq!(json(file, &["show", id]), json(&url, &["show", id]), "article {id}");
+    }
+    // The copy goes on from past the highest id, in either direction.
+    assert_eq!(ok(file, &["--user", "desk@newspim.com", "import", common::SEED_ARTICLE]).trim(), "4");
+    let again = throwaway_postgres::fresh_database();
+    ok(file, &["copy-library", "--from", file, "--to", &again]);
+    assert_eq!(json(&again, &["user", "list"]), people);
+    assert_eq!(ok(&again, &["--user", "desk@newspim.com", "import", common::SEED_ARTICLE]).trim(), "5");
+    let added =
+        ok(&again, &[&as_admin[..], &["user", "add", "--name", "새 기자", "--email", "new@newspim.com", "--role", "reporter"]].concat());
+    assert!(
+        json(&again, &["user", "list"]).as_array().unwrap().iter().any(|person| person["id"] == 5 && person["email"] == "new@newspim.com"),
+        "{added}"
+    );
 }
