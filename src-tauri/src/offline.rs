@@ -6,8 +6,9 @@
 //!
 //! Beside it, what the server last showed, so an app started while the server is out of reach
 //! still has something to show: the list (`list.json`, the newest answer to the list's first
-//! page, with its filter) and the articles opened (`opened/<article>.json`). These are copies,
-//! never the only place of anything: a file that cannot be read is as good as none.
+//! page, with its filter) and the articles opened (`opened/<article>.json`, the
+//! [`OPENED_KEPT`] opened last). These are copies, never the only place of anything: a file that
+//! cannot be read is as good as none.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -25,6 +26,10 @@ use crate::dto::IpcError;
 pub struct OfflineCache {
     folder: PathBuf,
 }
+
+/// How many articles are kept as last opened: a desk editor's day and more, a few megabytes.
+/// Copies of the ones opened longest ago go first; text typed offline is never among them.
+pub const OPENED_KEPT: usize = 300;
 
 /// The first page of the list as the server last answered it, and when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -98,7 +103,35 @@ impl OfflineCache {
     /// Keeps the article as the server last sent it, for opening it when it cannot be reached.
     pub fn keep_opened(&self, article: &Article) -> Result<(), IpcError> {
         let path = self.opened_file(article.id);
-        write(&path, article).map_err(|error| self.io(&path)(error))
+        write(&path, article).map_err(|error| self.io(&path)(error))?;
+        self.prune_opened(OPENED_KEPT);
+        Ok(())
+    }
+
+    /// Removes the copies of articles opened longest ago (by when each copy was written), all
+    /// but the newest `keep`. They are only copies: what cannot be removed is logged and left.
+    fn prune_opened(&self, keep: usize) {
+        let Ok(entries) = std::fs::read_dir(self.folder.join("opened")) else {
+            return;
+        };
+        let mut copies: Vec<(std::time::SystemTime, PathBuf)> = entries
+            .filter_map(|entry| {
+                let entry = entry.ok()?;
+                let path = entry.path();
+                // A copy being written sits beside them under a temporary name: not one of them.
+                (path.extension()? == "json").then_some(())?;
+                Some((entry.metadata().ok()?.modified().ok()?, path))
+            })
+            .collect();
+        if copies.len() <= keep {
+            return;
+        }
+        copies.sort_unstable_by_key(|(written, _)| std::cmp::Reverse(*written));
+        for (_, path) in &copies[keep..] {
+            if let Err(error) = std::fs::remove_file(path) {
+                eprintln!("copydesk: {} could not be removed ({error}); it is tried again at the next article opened", path.display());
+            }
+        }
     }
 
     /// The article as it was last opened here, if it was and the copy can be read.
@@ -272,11 +305,52 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let cache = OfflineCache::new(folder.path(), "https://desk.example.com", UserId(1));
         let at: jiff::Timestamp = "2025-02-20T06:09:00Z".parse().unwrap();
-        let mut article = Article {
-            id: ArticleId(7),
+        let mut article = opened(7, at);
+        article.content =
+            Content { headline: "반도체 수출 석 달째 회복세".into(), body: "첫 문단".into(), ..Content::default() };
+        article.head = RevisionNo(3);
+        cache.keep_opened(&article).unwrap();
+        article.head = RevisionNo(4);
+        cache.keep_opened(&article).unwrap();
+        assert_eq!(cache.opened(ArticleId(7)), Some(article));
+        assert!(cache.kept(ArticleId(7)).unwrap().is_none(), "an article opened is not text typed offline");
+    }
+
+    #[test]
+    fn only_the_articles_opened_last_are_kept_and_text_typed_offline_never_goes() {
+        let folder = tempfile::tempdir().unwrap();
+        let cache = OfflineCache::new(folder.path(), "https://desk.example.com", UserId(1));
+        let at: jiff::Timestamp = "2025-02-20T06:09:00Z".parse().unwrap();
+        cache
+            .keep(&autosave(ArticleId(1), UserId(1), RevisionNo(1), Content { body: "오프라인 원고".into(), ..Content::default() }, at))
+            .unwrap();
+        // Opened one a minute after the other (the file times say when), article 1 first.
+        let minute = std::time::Duration::from_secs(60);
+        let start = std::time::SystemTime::now() - minute * 10;
+        for id in 1..=5 {
+            cache.keep_opened(&opened(id, at)).unwrap();
+            let file = std::fs::File::options().write(true).open(cache.opened_file(ArticleId(id))).unwrap();
+            file.set_modified(start + minute * id as u32).unwrap();
+        }
+        // Article 2 opened again: now the newest.
+        cache.keep_opened(&opened(2, at)).unwrap();
+        cache.prune_opened(3);
+        let kept: Vec<i64> = (1..=5).filter(|&id| cache.opened(ArticleId(id)).is_some()).collect();
+        assert_eq!(kept, [2, 4, 5]);
+        assert_eq!(cache.kept(ArticleId(1)).unwrap().map(|kept| kept.content.body), Some("오프라인 원고".into()));
+        // A copy still being written (a temporary name) is not counted or removed.
+        std::fs::write(cache.folder.join("opened").join(".tmpAbC123"), b"{").unwrap();
+        cache.prune_opened(3);
+        assert!(cache.folder.join("opened").join(".tmpAbC123").exists());
+        assert_eq!((1..=5).filter(|&id| cache.opened(ArticleId(id)).is_some()).count(), 3);
+    }
+
+    fn opened(id: i64, at: jiff::Timestamp) -> Article {
+        Article {
+            id: ArticleId(id),
             status: copydesk::workflow::Status::Draft,
-            content: Content { headline: "반도체 수출 석 달째 회복세".into(), body: "첫 문단".into(), ..Content::default() },
-            head: RevisionNo(3),
+            content: Content { headline: format!("기사 {id}"), ..Content::default() },
+            head: RevisionNo(1),
             published_revision: None,
             first_published: None,
             last_modified: None,
@@ -285,11 +359,6 @@ mod tests {
             created_at: at,
             updated_at: at,
             scheduled_by: None,
-        };
-        cache.keep_opened(&article).unwrap();
-        article.head = RevisionNo(4);
-        cache.keep_opened(&article).unwrap();
-        assert_eq!(cache.opened(ArticleId(7)), Some(article));
-        assert!(cache.kept(ArticleId(7)).unwrap().is_none(), "an article opened is not text typed offline");
+        }
     }
 }
