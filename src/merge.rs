@@ -52,6 +52,17 @@ pub struct MergeConflict {
     pub editable: bool,
 }
 
+impl MergeConflict {
+    fn new(field: &str, place: Place, base: String, ours: String, theirs: String) -> MergeConflict {
+        let editable = match (&place, field) {
+            (Place::Lines { .. }, _) | (Place::Field, "headline" | "section") => true,
+            (Place::Photo { part, .. }, _) => PHOTO_TEXT_PARTS.contains(&part.as_str()),
+            (Place::Field, _) => false,
+        };
+        MergeConflict { field: field.to_string(), place, base, ours, theirs, editable }
+    }
+}
+
 /// Where in its field a conflict sits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -179,14 +190,7 @@ fn replace_back_to_front<T>(items: &mut Vec<T>, mut replacements: Vec<(Range<usi
 pub fn merge(base: &Content, ours: &Content, theirs: &Content) -> Merged {
     let mut conflicts = Vec::new();
     let mut whole = |field: &str, base_text: String, ours_text: String, theirs_text: String| {
-        conflicts.push(MergeConflict {
-            field: field.to_string(),
-            place: Place::Field,
-            base: base_text,
-            ours: ours_text,
-            theirs: theirs_text,
-            editable: false,
-        });
+        conflicts.push(MergeConflict::new(field, Place::Field, base_text, ours_text, theirs_text));
     };
 
     let section = pick(&base.section, &ours.section, &theirs.section).unwrap_or_else(|| {
@@ -246,13 +250,6 @@ pub fn merge(base: &Content, ours: &Content, theirs: &Content) -> Merged {
     merged.body = pick(&base.body, &ours.body, &theirs.body).unwrap_or_else(|| merge_body(base, ours, theirs, &mut conflicts));
     merged.photos = pick(&base.photos, &ours.photos, &theirs.photos).unwrap_or_else(|| merge_photos(base, ours, theirs, &mut conflicts));
 
-    for conflict in &mut conflicts {
-        conflict.editable = match (&conflict.place, conflict.field.as_str()) {
-            (Place::Lines { .. }, _) | (Place::Field, "headline" | "section") => true,
-            (Place::Photo { part, .. }, _) => PHOTO_TEXT_PARTS.contains(&part.as_str()),
-            (Place::Field, _) => false,
-        };
-    }
     conflicts.sort_by_key(|conflict| field_order(&conflict.field));
     Merged { content: merged, theirs: theirs.clone(), conflicts }
 }
@@ -320,14 +317,13 @@ fn merge_body(base: &Content, ours: &Content, theirs: &Content, conflicts: &mut 
         match chunk {
             Chunk::Agreed(lines) => merged.extend(lines.into_iter().copied()),
             Chunk::Conflict { base, ours, theirs } => {
-                conflicts.push(MergeConflict {
-                    field: "body".into(),
-                    place: Place::Lines { start: merged.len(), count: ours.len() },
-                    base: join_lines(base.iter().copied()),
-                    ours: join_lines(ours.iter().copied()),
-                    theirs: join_lines(theirs.iter().copied()),
-                    editable: false,
-                });
+                conflicts.push(MergeConflict::new(
+                    "body",
+                    Place::Lines { start: merged.len(), count: ours.len() },
+                    join_lines(base.iter().copied()),
+                    join_lines(ours.iter().copied()),
+                    join_lines(theirs.iter().copied()),
+                ));
                 merged.extend(ours.iter().copied());
             }
         }
@@ -342,14 +338,13 @@ fn merge_subheadlines(base: &Content, ours: &Content, theirs: &Content, conflict
         match chunk {
             Chunk::Agreed(items) => merged.extend(items.into_iter().cloned()),
             Chunk::Conflict { base, ours, theirs } => {
-                conflicts.push(MergeConflict {
-                    field: "subheadlines".into(),
-                    place: Place::Lines { start: merged.len(), count: ours.len() },
-                    base: base.join("\n"),
-                    ours: ours.join("\n"),
-                    theirs: theirs.join("\n"),
-                    editable: false,
-                });
+                conflicts.push(MergeConflict::new(
+                    "subheadlines",
+                    Place::Lines { start: merged.len(), count: ours.len() },
+                    base.join("\n"),
+                    ours.join("\n"),
+                    theirs.join("\n"),
+                ));
                 merged.extend(ours.iter().cloned());
             }
         }
@@ -431,14 +426,13 @@ fn merge_photos(base: &Content, ours: &Content, theirs: &Content, conflicts: &mu
     let (base_files, ours_files, theirs_files) = (files(&base.photos), files(&ours.photos), files(&theirs.photos));
     let mut merged = Vec::new();
     let mut conflict = |file: &str, part: &str, base: Option<&Photo>, ours: Option<&Photo>, theirs: Option<&Photo>| {
-        conflicts.push(MergeConflict {
-            field: "photos".into(),
-            place: Place::Photo { file: file.to_string(), part: part.to_string() },
-            base: photo_part_text(base, part),
-            ours: photo_part_text(ours, part),
-            theirs: photo_part_text(theirs, part),
-            editable: false,
-        });
+        conflicts.push(MergeConflict::new(
+            "photos",
+            Place::Photo { file: file.to_string(), part: part.to_string() },
+            photo_part_text(base, part),
+            photo_part_text(ours, part),
+            photo_part_text(theirs, part),
+        ));
     };
     let mut kept = merge_sets(&base_files, &ours_files, &theirs_files);
     // A photo they removed and we changed stays until the person decides (the set merge alone
