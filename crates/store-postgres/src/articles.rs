@@ -7,7 +7,7 @@ use copydesk::store::{Autosave, Commit, Image, NewArticle, NewRevision};
 use copydesk::user::UserId;
 use copydesk::workflow::Status;
 use copydesk::{Error, Result};
-use postgres::{Client, GenericClient, IsolationLevel, Transaction};
+use postgres::{Client, GenericClient, IsolationLevel, Row, Transaction};
 
 use crate::{ARTICLE_COLUMNS, article_from_row, get, instant, json, keep_ids_past, micros, parse, storage, terms};
 
@@ -423,36 +423,30 @@ pub fn put_autosave(client: &mut Client, autosave: &Autosave) -> Result<()> {
 }
 
 pub fn autosave(client: &mut Client, article: ArticleId, user: UserId) -> Result<Option<Autosave>> {
-    let Some(row) = client
-        .query_opt("SELECT base, content, saved_at FROM autosaves WHERE article_id = $1 AND user_id = $2", &[&article.0, &user.0])
+    client
+        .query_opt(&format!("SELECT {AUTOSAVE_COLUMNS} FROM autosaves WHERE article_id = $1 AND user_id = $2"), &[&article.0, &user.0])
         .map_err(storage)?
-    else {
-        return Ok(None);
-    };
-    Ok(Some(Autosave {
-        article,
-        user,
-        base: RevisionNo(get::<i32>(&row, 0)? as u32),
-        content: json(get(&row, 1)?)?,
-        saved_at: instant(get(&row, 2)?)?,
-    }))
+        .map(|row| autosave_from(article, &row))
+        .transpose()
 }
 
 pub fn autosaves(client: &mut Client, article: ArticleId) -> Result<Vec<Autosave>> {
     let rows = client
-        .query("SELECT user_id, base, content, saved_at FROM autosaves WHERE article_id = $1 ORDER BY user_id", &[&article.0])
+        .query(&format!("SELECT {AUTOSAVE_COLUMNS} FROM autosaves WHERE article_id = $1 ORDER BY user_id"), &[&article.0])
         .map_err(storage)?;
-    rows.iter()
-        .map(|row| {
-            Ok(Autosave {
-                article,
-                user: UserId(get(row, 0)?),
-                base: RevisionNo(get::<i32>(row, 1)? as u32),
-                content: json(get(row, 2)?)?,
-                saved_at: instant(get(row, 3)?)?,
-            })
-        })
-        .collect()
+    rows.iter().map(|row| autosave_from(article, row)).collect()
+}
+
+const AUTOSAVE_COLUMNS: &str = "user_id, base, content, saved_at";
+
+fn autosave_from(article: ArticleId, row: &Row) -> Result<Autosave> {
+    Ok(Autosave {
+        article,
+        user: UserId(get(row, 0)?),
+        base: RevisionNo(get::<i32>(row, 1)? as u32),
+        content: json(get(row, 2)?)?,
+        saved_at: instant(get(row, 3)?)?,
+    })
 }
 
 pub fn discard_autosave(client: &mut Client, article: ArticleId, user: UserId) -> Result<()> {

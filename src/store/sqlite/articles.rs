@@ -238,31 +238,28 @@ pub fn put_autosave(connection: &Connection, autosave: &Autosave) -> Result<()> 
 
 pub fn autosave(connection: &Connection, article: ArticleId, user: UserId) -> Result<Option<Autosave>> {
     Ok(connection
-        .query_row("SELECT base, content, saved_at FROM autosaves WHERE article_id = ? AND user_id = ?", [article.0, user.0], |row| {
-            Ok(Autosave {
-                article,
-                user,
-                base: RevisionNo(row.get(0)?),
-                content: json(&row.get::<_, String>(1)?)?,
-                saved_at: instant(row.get(2)?)?,
-            })
+        .query_row(&format!("SELECT {AUTOSAVE_COLUMNS} FROM autosaves WHERE article_id = ? AND user_id = ?"), [article.0, user.0], |row| {
+            autosave_from(article, row)
         })
         .optional()?)
 }
 
 pub fn autosaves(connection: &Connection, article: ArticleId) -> Result<Vec<Autosave>> {
-    let mut statement =
-        connection.prepare("SELECT user_id, base, content, saved_at FROM autosaves WHERE article_id = ? ORDER BY user_id")?;
-    let rows = statement.query_map([article.0], |row| {
-        Ok(Autosave {
-            article,
-            user: UserId(row.get(0)?),
-            base: RevisionNo(row.get(1)?),
-            content: json(&row.get::<_, String>(2)?)?,
-            saved_at: instant(row.get(3)?)?,
-        })
-    })?;
+    let mut statement = connection.prepare(&format!("SELECT {AUTOSAVE_COLUMNS} FROM autosaves WHERE article_id = ? ORDER BY user_id"))?;
+    let rows = statement.query_map([article.0], |row| autosave_from(article, row))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+const AUTOSAVE_COLUMNS: &str = "user_id, base, content, saved_at";
+
+fn autosave_from(article: ArticleId, row: &rusqlite::Row) -> rusqlite::Result<Autosave> {
+    Ok(Autosave {
+        article,
+        user: UserId(row.get(0)?),
+        base: RevisionNo(row.get(1)?),
+        content: json(&row.get::<_, String>(2)?)?,
+        saved_at: instant(row.get(3)?)?,
+    })
 }
 
 pub fn discard_autosave(connection: &Connection, article: ArticleId, user: UserId) -> Result<()> {
