@@ -306,14 +306,7 @@ pub async fn article(state: State<'_, AppState>, id: ArticleId) -> Reply<Article
             let article = library.article(id)?;
             let actions = library.available_actions(&actor, &article, &article.content);
             let recovered = library.recovered(&actor, id)?;
-            let newsroom = library.newsroom()?;
-            Ok(ArticleView {
-                first_published: article.first_published.map(|at| newsroom.display(at)),
-                last_modified: article.last_modified.map(|at| newsroom.display(at)),
-                article,
-                actions,
-                recovered,
-            })
+            Ok(ArticleView::new(article, actions, recovered, &library.newsroom()?))
         },
         |remote| {
             let article = remote.open(id)?;
@@ -333,14 +326,7 @@ pub async fn article(state: State<'_, AppState>, id: ArticleId) -> Reply<Article
                     recovered => recovered?,
                 },
             };
-            let newsroom = remote.known_newsroom();
-            Ok(ArticleView {
-                first_published: article.first_published.map(|at| newsroom.display(at)),
-                last_modified: article.last_modified.map(|at| newsroom.display(at)),
-                article,
-                actions,
-                recovered,
-            })
+            Ok(ArticleView::new(article, actions, recovered, &remote.known_newsroom()))
         },
     )
 }

@@ -113,6 +113,19 @@ pub struct ArticleView {
     pub last_modified: Option<String>,
 }
 
+impl ArticleView {
+    /// The view of `article` with its times as `newsroom` shows them.
+    pub fn new(article: Article, actions: Vec<ActionState>, recovered: Option<Autosave>, newsroom: &Newsroom) -> ArticleView {
+        ArticleView {
+            first_published: article.first_published.map(|at| newsroom.display(at)),
+            last_modified: article.last_modified.map(|at| newsroom.display(at)),
+            article,
+            actions,
+            recovered,
+        }
+    }
+}
+
 /// The live preview of the text being edited.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Preview {
