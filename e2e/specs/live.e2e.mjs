@@ -421,4 +421,33 @@ describe('a live desk on a newsroom server, in two Copydesk windows', function (
     await reporter.until(async () => (await srcdoc()).includes('related-title'), 'the preview lists no related article', 10000);
     assert.match(await srcdoc(), new RegExp(`관련 기사\\][\\s\\S]*${related}`), 'the related article is not linked under its headline');
   });
+  it('holds a 송고 back when a colleague saved meanwhile, brings their text in, and submits when pressed again', async () => {
+    const headline = `지연 측정 ${ROUNDS}`;
+    const id = idOf(headline);
+    const addition = ' 데스크가 송고 직전에 보탠 말.';
+    // The reporter's window has unsaved text: the related article just linked.
+    assert.equal(await reporter.$('related-chip').isExisting(), true, 'the reporter has nothing unsaved');
+    if (!(await editor.$('body').isExisting())) {
+      await (await (await rowOf(editor, headline)).$('td.headline span:not(.new-flag)')).click();
+    }
+    await editor.$('headline').waitForDisplayed();
+    assert.equal(await editor.$('headline').getValue(), headline);
+    const lines = bodyOnServer(id).split('\n');
+    await editor.until(async () => (await editor.$('body').getText()).includes(lines[lines.length - 1]), 'the editor does not show the saved text');
+    await caretAtEndOfLine(editor, lines.length);
+    await (await editor.$('body')).addValue(addition);
+    await clickSave(editor);
+    await editor.until(async () => bodyOnServer(id).includes(addition.trim()), "the editor's save did not land");
+
+    await reporter.$('action-submit').click();
+    await reporter.$('action-held-back').waitForDisplayed({ timeout: 10000 });
+    const held = JSON.parse(newsroom.cli(['--json', 'show', String(id)]));
+    assert.equal(held.article.status, 'draft', 'the article was submitted with text the reporter had not seen');
+    assert.equal(held.content.related.length, 1, "the reporter's unsaved link was not saved with the colleague's text");
+    assert.ok(held.content.body.includes(addition.trim()), `the colleague's text was dropped: ${held.content.body}`);
+    await reporter.until(async () => (await reporter.$('body').getText()).includes(addition.trim()), "the reporter's window does not show the colleague's text");
+    await reporter.$('action-submit').click();
+    await reporter.until(async () => JSON.parse(newsroom.cli(['--json', 'show', String(id)])).article.status === 'submitted', 'the second 송고 did not submit');
+    await reporter.until(async () => !(await reporter.$('action-held-back').isExisting()), 'the notice stayed after the 송고');
+  });
 });

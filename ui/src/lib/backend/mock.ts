@@ -346,6 +346,12 @@ export function mockBackend(): MockBackend {
     },
     async act(command, id, change) {
       record('act', command, id, change);
+      // As the core: an action on a stale base is refused, never merged.
+      const current = get(id).article.head;
+      if (change.base !== null && change.base !== current) {
+        const conflict = { base: change.base, current, merged: null };
+        throw new BackendError({ code: 'conflict', message: `article ${id} changed since you started editing`, conflict });
+      }
       const status = { submit: 'submitted', return_to_reporter: 'draft', publish: 'published', correct: 'published', kill: 'killed' } as const;
       return commit(id, change.content ?? get(id).article.content, 'submitted', status[command]);
     },

@@ -21,6 +21,9 @@ export const editor = $state({
   conflict: null as Conflict | null,
   /// Set when a save was merged with colleagues' changes saved meanwhile, for a quiet note.
   mergedIn: false,
+  /// Set when a workflow action was not taken because a colleague saved meanwhile: their text
+  /// is brought in (merged with what was typed) for the person to read before acting again.
+  actionHeldBack: false,
   preview: null as Preview | null,
   /// Bumped when the draft is replaced from outside (load, recovery, restore), so the fields
   /// reset their local text (the body editor follows the draft's body by itself).
@@ -71,6 +74,7 @@ export async function openArticle(id: ArticleId): Promise<void> {
   editor.error = '';
   editor.conflict = null;
   editor.mergedIn = false;
+  editor.actionHeldBack = false;
   const view = await backend().article(id);
   editor.view = view;
   editor.draft = clone(view.article.content);
@@ -106,6 +110,7 @@ export function close(): void {
   editor.preview = null;
   editor.conflict = null;
   editor.mergedIn = false;
+  editor.actionHeldBack = false;
 }
 
 /// Called after every edit of the draft.
@@ -305,6 +310,7 @@ export async function act(command: WorkflowCommand, note: string | null): Promis
   const view = editor.view;
   if (!view || !editor.draft) return false;
   editor.busy = true;
+  editor.actionHeldBack = false;
   try {
     const content = editor.dirty ? clone(editor.draft) : null;
     const sent = edits;
@@ -313,8 +319,9 @@ export async function act(command: WorkflowCommand, note: string | null): Promis
     editor.error = '';
     return true;
   } catch (error) {
-    if (errorCode(error) === 'conflict' && editor.draft) {
-      await showConflict(view.article.id, clone(editor.draft), edits, error);
+    if (errorCode(error) === 'conflict') {
+      editor.busy = false;
+      await catchUp();
     } else {
       editor.error = errorMessage(error);
     }
@@ -322,6 +329,20 @@ export async function act(command: WorkflowCommand, note: string | null): Promis
   } finally {
     editor.busy = false;
   }
+}
+
+/// After an action refused because a colleague saved since the article was opened: nobody
+/// submits or publishes text they have not seen, so the newer revision comes in first, merged
+/// with what was typed as a save merges it (passages both changed open the conflict view), and
+/// the person reads it and acts again.
+async function catchUp(): Promise<void> {
+  if (editor.dirty) {
+    if (!(await save())) return;
+  } else {
+    await reload();
+  }
+  editor.error = '';
+  editor.actionHeldBack = true;
 }
 
 export async function restore(number: number): Promise<void> {

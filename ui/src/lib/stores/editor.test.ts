@@ -110,6 +110,54 @@ describe('editor store', () => {
     expect(call.args[2]).toMatchObject({ base: 1, note: null, content: { body: '본문' } });
     expect(editor.view!.article.status).toBe('submitted');
   });
+
+  it('holds an action back when a colleague saved meanwhile, merging in their text to read first', async () => {
+    const id = editor.view!.article.id;
+    await mock.save(id, 1, { ...emptyContent(), headline: '동료가 고친 제목' }, null);
+    const merged = { ...emptyContent(), headline: '동료가 고친 제목', body: '내 본문' };
+    mock.merge = { content: merged, theirs: { ...emptyContent(), headline: '동료가 고친 제목' }, conflicts: [] };
+    editor.draft!.body = '내 본문';
+    changed();
+    expect(await act('submit', null)).toBe(false);
+    expect(mock.articles.get(id)!.article.status, 'nothing submitted unseen').toBe('draft');
+    expect(editor.actionHeldBack).toBe(true);
+    expect(editor.conflict).toBeNull();
+    expect(editor.draft).toEqual(merged);
+    expect(editor.view!.article.head).toBe(3);
+    expect(editor.dirty).toBe(false);
+    // Pressed again, on the revision the person now sees.
+    expect(await act('submit', null)).toBe(true);
+    expect(editor.actionHeldBack).toBe(false);
+    expect(mock.articles.get(id)!.article).toMatchObject({ status: 'submitted', content: merged });
+  });
+
+  it('brings in a colleague\'s revision of an untouched article before acting on it', async () => {
+    const id = editor.view!.article.id;
+    await mock.save(id, 1, { ...emptyContent(), headline: '동료가 고친 제목' }, null);
+    expect(await act('submit', null)).toBe(false);
+    expect(editor.actionHeldBack).toBe(true);
+    expect(editor.draft!.headline).toBe('동료가 고친 제목');
+    expect(editor.view!.article.head).toBe(2);
+    expect(await act('submit', null)).toBe(true);
+    expect(mock.articles.get(id)!.article.status).toBe('submitted');
+  });
+
+  it('opens the conflict view when the action\'s text and a colleague\'s overlap', async () => {
+    const id = editor.view!.article.id;
+    await mock.save(id, 1, { ...emptyContent(), headline: '동료가 고친 제목' }, null);
+    mock.merge = {
+      content: { ...emptyContent(), headline: '내 제목' },
+      theirs: { ...emptyContent(), headline: '동료가 고친 제목' },
+      conflicts: [{ field: 'headline', place: { kind: 'field' }, base: '중진공-일본 CMIC 맞손', ours: '내 제목', theirs: '동료가 고친 제목', editable: true }],
+    };
+    editor.draft!.headline = '내 제목';
+    changed();
+    expect(await act('submit', null)).toBe(false);
+    expect(editor.conflict?.merged?.conflicts).toHaveLength(1);
+    expect(editor.actionHeldBack).toBe(false);
+    expect(editor.draft!.headline, 'what was typed stays').toBe('내 제목');
+    expect(mock.articles.get(id)!.article).toMatchObject({ status: 'draft', head: 2 });
+  });
 });
 
 describe('typing while a save is on its way', () => {
