@@ -46,7 +46,7 @@ export interface Conflict {
   /// after it is merged in again rather than overwritten.
   current: number;
   /// For a save, the core's three-way merge against `theirs`: only its `conflicts` need a
-  /// person. Null for a workflow action, which the core refuses without merging.
+  /// person. Null when the refusal carries no merge: the whole of each side is shown.
   merged: Merged | null;
   /// Who saved the newest revision, from its history; null while unknown.
   author: string | null;
@@ -270,8 +270,8 @@ export function cancelConflict(): void {
   editor.conflict = null;
 }
 
-/// Resolves a conflict the core could not merge (a workflow action): keep my text as a new
-/// revision on top of theirs, or drop mine.
+/// Resolves a conflict refused without a merge: keep my text as a new revision on top of
+/// theirs, or drop mine.
 export async function resolveConflict(keep: 'mine' | 'theirs'): Promise<void> {
   const conflict = editor.conflict;
   const view = editor.view;
