@@ -146,7 +146,12 @@ pub async fn presence(state: State<'_, AppState>) -> Reply<Vec<PresenceView>> {
         |_| Ok(Vec::new()),
         |remote| {
             let open = remote.call(|client| client.presence())?;
-            let users = remote.known_users();
+            let mut users = remote.known_users();
+            // Someone not known here (a new colleague, or the app started offline and knows
+            // only its own person): the people are read again, so the banner can name them.
+            if open.iter().any(|presence| presence.user != remote.me.id && !users.iter().any(|user| user.id == presence.user)) {
+                users = remote.users();
+            }
             Ok(open
                 .into_iter()
                 .filter(|presence| presence.user != remote.me.id)
