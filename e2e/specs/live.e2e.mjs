@@ -446,6 +446,10 @@ describe('a live desk on a newsroom server, in two Copydesk windows', function (
     assert.equal(held.content.related.length, 1, "the reporter's unsaved link was not saved with the colleague's text");
     assert.ok(held.content.body.includes(addition.trim()), `the colleague's text was dropped: ${held.content.body}`);
     await reporter.until(async () => (await reporter.$('body').getText()).includes(addition.trim()), "the reporter's window does not show the colleague's text");
+    // This window started without the server (above) and met the editor only through the list
+    // of who has what open: the banner still names them.
+    assert.match(await reporter.text('editor-presence'), /박데스크 편집 중/);
+    await reporter.shot('live-08-held-back');
     await reporter.$('action-submit').click();
     await reporter.until(async () => JSON.parse(newsroom.cli(['--json', 'show', String(id)])).article.status === 'submitted', 'the second 송고 did not submit');
     await reporter.until(async () => !(await reporter.$('action-held-back').isExisting()), 'the notice stayed after the 송고');
