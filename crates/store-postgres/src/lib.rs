@@ -24,7 +24,7 @@ use copydesk::user::{NewUser, Role, User, UserId};
 use copydesk::workflow::Status;
 use copydesk::{Error, Library, Result};
 use jiff::Timestamp;
-use postgres::types::ToSql;
+use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls, Row};
 
 mod embedded {
@@ -126,58 +126,84 @@ fn summary_from_row(row: &Row) -> Result<ArticleSummary> {
     })
 }
 
+/// A value a statement binds, with the type it is sent as: a statement whose parameters are
+/// typed goes to the server in one round trip (`query_typed`), where `query` prepares it, runs
+/// it and closes it in three. A search runs several in a row.
+trait Param: ToSql + Sync + Send + 'static {
+    const TYPE: Type;
+}
+
+impl Param for String {
+    const TYPE: Type = Type::TEXT;
+}
+
+impl Param for i64 {
+    const TYPE: Type = Type::INT8;
+}
+
 /// A statement's text and its parameters, numbered as they are bound.
 #[derive(Default)]
 struct Query {
-    params: Vec<Box<dyn ToSql + Sync + Send>>,
+    params: Vec<(Box<dyn ToSql + Sync + Send>, Type)>,
 }
 
 impl Query {
-    fn bind(&mut self, value: impl ToSql + Sync + Send + 'static) -> String {
-        self.params.push(Box::new(value));
+    fn bind<P: Param>(&mut self, value: P) -> String {
+        self.params.push((Box::new(value), P::TYPE));
         format!("${}", self.params.len())
     }
 
-    fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
-        self.params.iter().map(|param| param.as_ref() as &(dyn ToSql + Sync)).collect()
+    fn params(&self) -> Vec<(&(dyn ToSql + Sync), Type)> {
+        self.params.iter().map(|(param, kind)| (param.as_ref() as &(dyn ToSql + Sync), kind.clone())).collect()
     }
 
-    /// The conditions `filter` puts on the article `id` (an expression over `articles a` or a
-    /// hit's id): status and facets through the facet index, dates on the article's row.
-    fn filter(&mut self, filter: &Filter, id: &str, skip_facet: Option<&(&'static str, String)>) -> String {
-        let mut clauses = vec![self.dates(filter, id)];
-        let status = filter.status.map(|status| ("status", status.as_str().to_string()));
-        for (kind, value) in status.into_iter().chain(filter.facets()) {
+    /// The conditions `filter` puts on the article row `a` of a list: status and dates on its
+    /// own columns, which its indexes answer (the newest drafts, the week's 기사입력), other
+    /// facets through the facet index. `skip_facet` is the facet that already drives the query.
+    fn article_conditions(&mut self, filter: &Filter, skip_facet: Option<&(&'static str, String)>) -> String {
+        let mut clauses = vec!["true".to_string()];
+        if let Some(status) = filter.status {
+            clauses.push(format!("a.status = {}", self.bind(status.as_str().to_string())));
+        }
+        for (condition, bound) in date_bounds(filter) {
+            clauses.push(format!("a.{condition} {}", self.bind(micros(bound))));
+        }
+        for (kind, value) in filter.facets() {
             if Some(&(kind, value.clone())) == skip_facet {
                 continue;
             }
             let (kind, value) = (self.bind(kind.to_string()), self.bind(value));
             clauses.push(format!(
-                "EXISTS (SELECT 1 FROM article_facets f WHERE f.article_id = {id} AND f.kind = {kind} AND f.value = {value})"
+                "EXISTS (SELECT 1 FROM article_facets f WHERE f.article_id = a.id AND f.kind = {kind} AND f.value = {value})"
             ));
         }
         clauses.join(" AND ")
     }
 
-    /// The conditions `filter` puts on the article's dates, read from its row.
+    /// The conditions `filter` puts on the dates of the article `id` (a search hit's), read
+    /// from its row.
     fn dates(&mut self, filter: &Filter, id: &str) -> String {
-        let bounds = [
-            ("first_published >=", filter.published_from),
-            ("first_published <", filter.published_to),
-            ("last_modified >=", filter.modified_from),
-            ("last_modified <", filter.modified_to),
-        ];
         let mut dates = Vec::new();
-        for (condition, bound) in bounds {
-            if let Some(bound) = bound {
-                dates.push(format!("r.{condition} {}", self.bind(micros(bound))));
-            }
+        for (condition, bound) in date_bounds(filter) {
+            dates.push(format!("r.{condition} {}", self.bind(micros(bound))));
         }
         if dates.is_empty() {
             return "true".to_string();
         }
         format!("EXISTS (SELECT 1 FROM articles r WHERE r.id = {id} AND {})", dates.join(" AND "))
     }
+}
+
+/// The date conditions `filter` sets, each as a column and comparison, and its bound.
+fn date_bounds(filter: &Filter) -> impl Iterator<Item = (&'static str, Timestamp)> {
+    [
+        ("first_published >=", filter.published_from),
+        ("first_published <", filter.published_to),
+        ("last_modified >=", filter.modified_from),
+        ("last_modified <", filter.modified_to),
+    ]
+    .into_iter()
+    .filter_map(|(condition, bound)| bound.map(|bound| (condition, bound)))
 }
 
 pub struct PostgresStore {

@@ -4,6 +4,7 @@ use copydesk::Result;
 use copydesk::article::{ArticleId, ArticleSummary, Content};
 use copydesk::search::{self, Filter, Terms};
 use copydesk::store::SearchPage;
+use postgres::types::Type;
 use postgres::{Client, Transaction};
 
 use crate::articles::snapshot;
@@ -18,25 +19,25 @@ pub fn list(client: &mut Client, filter: &Filter) -> Result<Vec<ArticleSummary>>
     let sql = match &driving {
         Some((kind, value)) => {
             let (kind, value) = (query.bind(kind.to_string()), query.bind(value.clone()));
-            let clause = query.filter(filter, "a.id", driving.as_ref());
+            let clause = query.article_conditions(filter, driving.as_ref());
             format!(
                 "SELECT {SUMMARY_COLUMNS} FROM article_facets d JOIN articles a ON a.id = d.article_id \
                  WHERE d.kind = {kind} AND d.value = {value} AND {clause} ORDER BY d.updated_at DESC, d.article_id DESC"
             )
         }
         None => {
-            let clause = query.filter(filter, "a.id", None);
+            let clause = query.article_conditions(filter, None);
             format!("SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {clause} ORDER BY a.updated_at DESC, a.id DESC")
         }
     };
     let sql = format!("{sql} LIMIT {} OFFSET {}", query.bind(limit), query.bind(offset));
-    client.query(&sql, &query.params()).map_err(storage)?.iter().map(summary_from_row).collect()
+    client.query_typed(&sql, &query.params()).map_err(storage)?.iter().map(summary_from_row).collect()
 }
 
 pub fn count(client: &mut Client, filter: &Filter) -> Result<u64> {
     let mut query = Query::default();
-    let clause = query.filter(filter, "a.id", None);
-    let row = client.query_one(&format!("SELECT count(*) FROM articles a WHERE {clause}"), &query.params()).map_err(storage)?;
+    let clause = query.article_conditions(filter, None);
+    let row = client.query_typed_one(&format!("SELECT count(*) FROM articles a WHERE {clause}"), &query.params()).map_err(storage)?;
     Ok(get::<i64>(&row, 0)? as u64)
 }
 
@@ -56,25 +57,48 @@ pub fn sections(client: &mut Client) -> Result<Vec<String>> {
     rows.iter().map(|row| get(row, 0)).collect()
 }
 
-/// The longest run of slices a stream reads before it reads every older article at once (by
-/// then a word is rare enough that its hits are few).
+/// The longest run of slices a query that intersects posting lists (two words, a word and a
+/// filter) reads at once, and how far a query of one list doubles before it reads every older
+/// article at once (by then its word is rare enough that its hits are few). A run costs about
+/// half a millisecond a slice up to here, and more per slice beyond, where GIN weighs every
+/// slice's list against every item.
 const LONGEST_RUN: i64 = 16;
 
-/// How many slices the next run of a query that intersects posting lists (two words, a word
-/// and a filter) reads: twice the last, or, once some hits are found, enough for half again
-/// the hits still wanted at the rate seen so far. Each run walks those lists whole, so a
-/// filtered word with a few hits a slice reads the rest in one go rather than in four more
-/// runs. A query of one list pays per hit, not per run, and keeps doubling: reading past the
-/// hits it needs would cost more than a run saves.
-fn next_run(run: i64, slices_read: i64, found: usize, want: i64) -> i64 {
+/// How many hits expected in every older article make reading them at once cheaper than
+/// another run: visiting a hit costs about 5 µs, a run of slices a few milliseconds.
+const OLDER_BUDGET: i128 = 1_000;
+
+/// What a query that intersects posting lists reads next, given that `found` hits came from
+/// the newest `ids_read` ids and `ids_left` ids are older: every older article at once when the
+/// hits expected there are few, or not many more than those still wanted (visiting each hit
+/// is the cost, and runs would visit most of them anyway); otherwise enough slices for a quarter again the
+/// hits still wanted at the rate seen so far, at least twice the last run, at most the longest.
+/// Until something is found it doubles, as a query of one list does. The rate is counted in
+/// ids, not slices, because the newest slice is only partly filled.
+fn next_run(run: i64, ids_read: i64, ids_left: i64, found: usize, want: i64) -> Run {
     let doubled = run * 2;
     if found == 0 {
-        return doubled;
+        return if doubled > LONGEST_RUN { Run::EveryOlder } else { Run::Slices(doubled) };
     }
-    let missing = want - found as i64;
-    let projected = (missing * slices_read * 3) as u64;
-    let projected = projected.div_ceil(found as u64 * 2) as i64;
-    doubled.max(projected)
+    let (found, missing) = (found as i128, (want - found as i64).max(0) as i128);
+    let expected_older = found * ids_left as i128 / ids_read.max(1) as i128;
+    if expected_older <= (2 * missing).max(OLDER_BUDGET) {
+        return Run::EveryOlder;
+    }
+    let ids = ceil_div(missing * ids_read as i128 * 5, found * 4);
+    let slices = ceil_div(ids, 1 << terms::SLICE_BITS) as i64;
+    Run::Slices(slices.max(doubled).min(LONGEST_RUN))
+}
+
+fn ceil_div(dividend: i128, divisor: i128) -> i128 {
+    (dividend + divisor - 1) / divisor
+}
+
+/// The next read of a stream: a run of the newest slices left, or everything older at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Run {
+    Slices(i64),
+    EveryOlder,
 }
 
 /// One kind of hit (headline hits, other hits, all hits) read newest first.
@@ -95,38 +119,48 @@ impl Stream {
         Stream { matching, confirm, values }
     }
 
-    /// The ids of the newest `want` hits, newest first; fewer when there are no more.
-    fn newest(&mut self, tx: &mut Transaction, facets: &[String], newest_slice: i64, want: i64) -> Result<Vec<i64>> {
+    /// The ids of the newest `want` hits, newest first (fewer when there are no more), reading
+    /// `first` to begin with; and how many slices it read before it read every older article.
+    fn newest(&mut self, tx: &mut Transaction, facets: &[String], newest_id: i64, want: i64, first: Run) -> Result<(Vec<i64>, i64)> {
         let mut found = Vec::new();
+        let newest_slice = terms::slice_of(newest_id);
         let mut top = newest_slice;
-        let mut run = 1;
+        let mut run = first;
         let intersecting = self.matching.split(" & ").count() + facets.len() > 1;
         while (found.len() as i64) < want && top >= 0 {
-            // A run over every slice left, or past the longest, reads every older article.
-            let every_older = run > top || run > LONGEST_RUN;
-            let (slices, older) = if every_older {
-                (None, format!(" AND t.article_id < {}", (top + 1) << terms::SLICE_BITS))
-            } else {
-                (Some(top - run + 1..=top), String::new())
+            // A run over every slice left reads every older article.
+            let slices = match run {
+                Run::Slices(run) if run <= top => Some(top - run + 1..=top),
+                _ => None,
             };
-            self.values.params[0] = Box::new(terms::restricted(&self.matching, facets, slices));
+            let older = match slices {
+                Some(_) => String::new(),
+                None => format!(" AND t.article_id < {}", (top + 1) << terms::SLICE_BITS),
+            };
+            self.values.params[0] = (Box::new(terms::restricted(&self.matching, facets, slices.clone())), Type::TEXT);
             let sql = format!(
                 "SELECT t.article_id FROM article_terms t WHERE t.candidates::tsvector @@ $1::text::tsquery AND {}{older} \
                  ORDER BY t.article_id DESC LIMIT {}",
                 self.confirm,
                 want - found.len() as i64
             );
-            let rows = tx.query(&sql, &self.values.params()).map_err(storage)?;
+            let rows = tx.query_typed(&sql, &self.values.params()).map_err(storage)?;
             for row in rows {
                 found.push(get::<i64>(&row, 0)?);
             }
-            if every_older {
-                break;
-            }
-            top -= run;
-            run = if intersecting { next_run(run, newest_slice - top, found.len(), want) } else { run * 2 };
+            let Some(slices) = slices else { break };
+            top = slices.start() - 1;
+            let read = slices.end() - slices.start() + 1;
+            run = if intersecting {
+                let ids_left = (top + 1) << terms::SLICE_BITS;
+                next_run(read, newest_id + 1 - ids_left, ids_left, found.len(), want)
+            } else if read * 2 > LONGEST_RUN {
+                Run::EveryOlder
+            } else {
+                Run::Slices(read * 2)
+            };
         }
-        Ok(found)
+        Ok((found, newest_slice - top))
     }
 }
 
@@ -141,12 +175,11 @@ pub fn search(client: &mut Client, terms: &Terms, filter: &Filter) -> Result<Sea
     }
     let (limit, offset) = filter.page();
     let mut tx = snapshot(client)?;
-    let newest: Option<i64> = get(&tx.query_one("SELECT max(article_id) FROM article_terms", &[]).map_err(storage)?, 0)?;
+    let newest: Option<i64> = get(&tx.query_typed_one("SELECT max(article_id) FROM article_terms", &[]).map_err(storage)?, 0)?;
     let Some(newest) = newest else {
         tx.commit().map_err(storage)?;
         return Ok(SearchPage { total: 0, hits: Vec::new() });
     };
-    let newest_slice = terms::slice_of(newest);
     // Hits come from the GIN index's bitmap, never from walking the id index and reading each
     // article's vectors: a plan that does that for a common word reads thousands of them.
     tx.batch_execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off").map_err(storage)?;
@@ -167,10 +200,10 @@ pub fn search(client: &mut Client, terms: &Terms, filter: &Filter) -> Result<Sea
     };
     let phrases = terms::query(terms);
     // The partial index of older rows answers at once, and is empty once they are rewritten.
-    let older_form = tx
-        .query_opt("SELECT 1 FROM article_terms WHERE candidates_form < $1 LIMIT 1", &[&terms::CANDIDATES_FORM])
+    let older_form = !tx
+        .query_typed("SELECT 1 FROM article_terms WHERE candidates_form < $1 LIMIT 1", &[(&terms::CANDIDATES_FORM, Type::INT2)])
         .map_err(storage)?
-        .is_some();
+        .is_empty();
     let anywhere = terms::candidate_query(terms, false, !older_form);
     let in_headline = terms::candidate_query(terms, true, !older_form);
     let confirm_anywhere = |query: &mut Query| {
@@ -182,8 +215,12 @@ pub fn search(client: &mut Client, terms: &Terms, filter: &Filter) -> Result<Sea
     };
 
     let mut all = Stream::new(anywhere.matching.clone(), confirm_anywhere);
-    let counted = all.newest(&mut tx, &facets, newest_slice, search::COUNT_LIMIT)?;
+    let (counted, counted_slices) = all.newest(&mut tx, &facets, newest, search::COUNT_LIMIT, Run::Slices(1))?;
     let total = counted.len() as u64;
+    // Headline hits and the others are among the counted ones. When those are all the hits,
+    // one read of every article visits no more than the count did; otherwise the slices the
+    // count read hold no more hits than it counted, and are read at once to begin with.
+    let first = if (total as i64) < search::COUNT_LIMIT { Run::EveryOlder } else { Run::Slices(counted_slices.clamp(1, LONGEST_RUN)) };
 
     let mut headline = Stream::new(in_headline.matching.clone(), |query| {
         let mut clauses = vec![confirm_filter(query)];
@@ -192,7 +229,7 @@ pub fn search(client: &mut Client, terms: &Terms, filter: &Filter) -> Result<Sea
         }
         clauses.join(" AND ")
     });
-    let mut ids = headline.newest(&mut tx, &facets, newest_slice, offset + limit)?;
+    let (mut ids, _) = headline.newest(&mut tx, &facets, newest, offset + limit, first)?;
     let headline_hits = ids.len() as i64;
     // Fewer headline hits than the page wants means these are all of them, and the other hits
     // are the counted ones without them, newest first: no need to read the index again, unless
@@ -207,11 +244,13 @@ pub fn search(client: &mut Client, terms: &Terms, filter: &Filter) -> Result<Sea
             let confirm = confirm_anywhere(query);
             format!("{confirm} AND NOT t.headline @@ {}::text::tsquery", query.bind(phrases.clone()))
         });
-        ids.extend(elsewhere.newest(&mut tx, &facets, newest_slice, offset + limit - headline_hits)?);
+        ids.extend(elsewhere.newest(&mut tx, &facets, newest, offset + limit - headline_hits, first)?.0);
     }
     let page: Vec<i64> = ids.into_iter().skip(offset as usize).take(limit as usize).collect();
 
-    let rows = tx.query(&format!("SELECT {SUMMARY_COLUMNS}, a.content FROM articles a WHERE a.id = ANY($1)"), &[&page]).map_err(storage)?;
+    let rows = tx
+        .query_typed(&format!("SELECT {SUMMARY_COLUMNS}, a.content FROM articles a WHERE a.id = ANY($1)"), &[(&page, Type::INT8_ARRAY)])
+        .map_err(storage)?;
     let mut found = rows
         .iter()
         .map(|row| Ok((summary_from_row(row)?, json::<Content>(get(row, 10)?)?)))
@@ -231,17 +270,26 @@ pub fn due_for_release(client: &mut Client, now: jiff::Timestamp) -> Result<Vec<
 
 #[cfg(test)]
 mod tests {
-    use super::next_run;
+    use super::{Run, next_run};
 
     #[test]
     fn runs_double_until_hits_say_how_far_to_read() {
-        assert_eq!(next_run(1, 1, 0, 1_000), 2, "nothing found yet: twice the last run");
-        assert_eq!(next_run(2, 3, 0, 1_000), 4);
+        const SLICE: i64 = 4_096;
+        let archive = 244 * SLICE;
+        assert_eq!(next_run(1, SLICE, archive, 0, 1_000), Run::Slices(2), "nothing found yet: twice the last run");
+        assert_eq!(next_run(16, 31 * SLICE, archive, 0, 1_000), Run::EveryOlder, "rare: the rest at once");
         // A common word: 683 hits in the newest slice, 317 more wanted: the next slice or two.
-        assert_eq!(next_run(1, 1, 683, 1_000), 2);
-        // A filtered word: 53 hits a slice, 947 more wanted: enough slices for 1,420 more.
-        assert_eq!(next_run(1, 1, 53, 1_000), 27);
+        assert_eq!(next_run(1, SLICE, archive, 683, 1_000), Run::Slices(2));
+        // A filtered word: 53 hits a slice, 947 more wanted: enough slices for 1,180 more, and
+        // no more than the longest run, since tens of thousands of hits are older.
+        assert_eq!(next_run(1, SLICE, archive, 53, 1_000), Run::Slices(16));
+        assert_eq!(next_run(1, SLICE, 12 * SLICE, 53, 1_000), Run::EveryOlder, "a small archive: the rest at once");
+        // The newest slice holds 576 articles and 10 hits: the rate is per article read.
+        assert_eq!(next_run(1, 576, archive, 10, 1_000), Run::Slices(16));
+        assert_eq!(next_run(1, 576, archive, 10, 200), Run::Slices(4));
+        // A rare headline word: 5 hits in ten slices, about 120 older: the rest at once.
+        assert_eq!(next_run(8, 10 * SLICE, archive, 5, 20), Run::EveryOlder);
         // Few hits wanted and some found: never less than twice the last run.
-        assert_eq!(next_run(4, 7, 19, 20), 8);
+        assert_eq!(next_run(4, 7 * SLICE, archive, 190, 200), Run::Slices(8));
     }
 }
