@@ -162,7 +162,29 @@ impl Stream {
         }
         Ok((found, newest_slice - top))
     }
+
+    /// Every hit, newest first, when there are fewer than `PROBE_LIMIT`; otherwise nothing,
+    /// after visiting no more than that many.
+    fn every_if_few(&mut self, tx: &mut Transaction, facets: &[String]) -> Result<Option<Vec<i64>>> {
+        self.values.params[0] = (Box::new(terms::restricted(&self.matching, facets, None)), Type::TEXT);
+        let sql = format!(
+            "SELECT t.article_id FROM article_terms t WHERE t.candidates::tsvector @@ $1::text::tsquery AND {} LIMIT {PROBE_LIMIT}",
+            self.confirm
+        );
+        let rows = tx.query_typed(&sql, &self.values.params()).map_err(storage)?;
+        if rows.len() >= PROBE_LIMIT {
+            return Ok(None);
+        }
+        let mut found = rows.iter().map(|row| get::<i64>(row, 0)).collect::<Result<Vec<i64>>>()?;
+        found.sort_unstable_by(|a, b| b.cmp(a));
+        Ok(Some(found))
+    }
 }
+
+/// How many slices the count reads before headline hits are first read from every article at
+/// once, and how many hits that read may find before it gives up for runs of slices.
+const HEADLINE_PROBE_AFTER: i64 = 4;
+const PROBE_LIMIT: usize = 1_000;
 
 /// A page of hits in the core's rank order, as the SQLite store reads it: headline hits first,
 /// then the rest, each newest first, and a total counted up to 1,000. Every part reads the
@@ -229,7 +251,15 @@ pub fn search(client: &mut Client, terms: &Terms, filter: &Filter) -> Result<Sea
         }
         clauses.join(" AND ")
     });
-    let (mut ids, _) = headline.newest(&mut tx, &facets, newest, offset + limit, first)?;
+    // Headlines are short: a word that takes the count several slices to find 1,000 times is
+    // in a few hundred headlines of the whole archive, and one read of them all (stopped if it
+    // passes a thousand) is cheaper than runs that each walk its list.
+    let all_headline_hits =
+        if first != Run::EveryOlder && counted_slices >= HEADLINE_PROBE_AFTER { headline.every_if_few(&mut tx, &facets)? } else { None };
+    let mut ids = match all_headline_hits {
+        Some(all) => all.into_iter().take((offset + limit) as usize).collect(),
+        None => headline.newest(&mut tx, &facets, newest, offset + limit, first)?.0,
+    };
     let headline_hits = ids.len() as i64;
     // Fewer headline hits than the page wants means these are all of them, and the other hits
     // are the counted ones without them, newest first: no need to read the index again, unless
