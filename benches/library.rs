@@ -9,7 +9,8 @@
 //! A library named by COPYDESK_BENCH_LIBRARY (a file or a postgres:// URL) is reused when it
 //! already holds the articles. COPYDESK_BENCH_STORE=postgres runs on a fresh database of a
 //! throwaway PostgreSQL server instead of a file. COPYDESK_BENCH_REBUILD=0 skips timing the
-//! search index rebuild. COPYDESK_BENCH_ONLY=search stops after the searches, to compare two
+//! search index rebuild, COPYDESK_BENCH_RECALL=0 the recall check and what follows it.
+//! COPYDESK_BENCH_ONLY=search stops after the searches, to compare two
 //! builds' searches back to back in one sitting. COPYDESK_BENCH_INDEX_AFTER_FILL=1 fills a
 //! PostgreSQL library with the search index held back and builds it in one pass afterwards, as
 //! a database administrator loads an archive (see `defer_search_index`).
@@ -178,6 +179,25 @@ fn main() {
     report("one tidy step while idle (the longest a save waits behind it)", &tidy_steps);
     let back_to_back = timed(iterations * 2, || save(&mut library, None));
     report("save back to back, no idle time to tidy", &back_to_back);
+    if let Location::Postgres(_) = &location {
+        // A newsroom server does that upkeep from a connection of its own every second
+        // (`UPKEEP_EVERY` in the server's release.rs), however busy it is.
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let upkeep = std::thread::spawn({
+            let (location, stop) = (location.clone(), stop.clone());
+            move || {
+                let mut library = open_library(&location, Clock::System).expect("opens");
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    library.maintain(Budget::Step).expect("tidies");
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+            }
+        });
+        let beside_upkeep = timed(iterations * 2, || save(&mut library, None));
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        upkeep.join().expect("the upkeep thread ends");
+        report("save back to back, tidied every second from another connection as a server does", &beside_upkeep);
+    }
     library.settle().expect("settles");
     let mut bytes: Vec<usize> = edited_revisions
         .iter()
@@ -200,6 +220,10 @@ fn main() {
         println!("search index: {index} MB (GIN), {vectors} MB of search vectors (with TOAST)");
     }
 
+    // COPYDESK_BENCH_RECALL=0 skips the recall check (a quarter of an hour at a million articles).
+    if std::env::var("COPYDESK_BENCH_RECALL").is_ok_and(|value| value == "0") {
+        return;
+    }
     let recall = recall(&library, if benchmarking { 40 } else { 20 });
     println!(
         "search recall against a brute-force scan of {} articles: {:.2}% over {} queries ({} hits without the piece)",

@@ -97,6 +97,7 @@ pub async fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(),
         shutdown.graceful_shutdown(Some(Duration::from_secs(30)));
     });
     tokio::spawn(release::run(shared.clone()));
+    tokio::spawn(release::upkeep(shared.clone()));
 
     let listener = std::net::TcpListener::bind(config.listen).map_err(|error| format!("cannot listen on {}: {error}", config.listen))?;
     listener.set_nonblocking(true)?;

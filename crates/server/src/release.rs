@@ -3,6 +3,7 @@
 //! and the store lets exactly one commit land for each: the others find it released already.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use copydesk::article::Article;
 use jiff::Timestamp;
@@ -25,9 +26,6 @@ pub async fn run(shared: Arc<Shared>) {
                     let event = released_event(worker, article, at);
                     let _ = worker.accounts.notify(CHANNEL, &serde_json::to_string(&event).unwrap_or_default());
                 }
-                // The store's upkeep between saves (on PostgreSQL, the search index's pending
-                // entries), so that no save pays for a large batch of it.
-                worker.library.maintain(copydesk::store::Budget::Step)?;
                 worker.accounts.prune_idempotent(at)?;
                 Ok(released.len())
             })
@@ -36,6 +34,26 @@ pub async fn run(shared: Arc<Shared>) {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "released embargoed articles"),
             Err(error) => tracing::warn!(%error, "could not look for embargoes that passed"),
+        }
+    }
+}
+
+/// How often the store's upkeep runs between requests. On PostgreSQL it merges the entries
+/// saves left in the search index's pending list: a second's worth is a few milliseconds of
+/// work, where a save that fills the list to its limit merges megabytes itself and waits
+/// seconds for it on a large archive (BENCHMARKS.md, "PostgreSQL at 1,000,000 articles").
+pub const UPKEEP_EVERY: Duration = Duration::from_secs(1);
+
+/// The store's upkeep, from a connection of the pool, so that no save pays for a large batch
+/// of it. Merging waits for a merge another process is doing, never a save.
+pub async fn upkeep(shared: Arc<Shared>) {
+    let mut ticks = tokio::time::interval(UPKEEP_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let tidied = shared.pool.run(|worker| worker.library.maintain(copydesk::store::Budget::Step)).await;
+        if let Err(error) = tidied {
+            tracing::warn!(%error, "could not tidy the library between requests");
         }
     }
 }

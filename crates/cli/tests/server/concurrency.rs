@@ -223,3 +223,40 @@ fn a_postgresql_restart_in_the_middle_of_saves_loses_no_acknowledged_save_and_th
     every_acknowledged_save_is_kept(&server.url, &token, id, acknowledged);
     assert_eq!(call("GET", &format!("{}/ready", server.url), None, None).0, 200);
 }
+
+/// Entries saves left in the search index's pending list, waiting to be merged into it.
+fn pending_search_entries(client: &mut postgres::Client) -> i64 {
+    client.query_one("SELECT pending_tuples::bigint FROM pgstatginindex('article_terms_candidates')", &[]).unwrap().get(0)
+}
+
+#[test]
+fn a_server_merges_what_saves_leave_in_the_search_index_within_seconds() {
+    // A save that finds the pending list full merges it itself, for seconds on a large
+    // archive; the server's upkeep keeps the list short so that no save does.
+    let library = common::newsroom();
+    let mut database = postgres::Client::connect(&library, postgres::NoTls).unwrap();
+    database.batch_execute("CREATE EXTENSION IF NOT EXISTS pgstattuple").unwrap();
+    let token = {
+        let server = Server::start(&library, &[]);
+        let token = sign_in(&server.url, "rang@newspim.com");
+        for number in 0..3 {
+            new_draft(&server.url, &token, &format!("협약 체결 {number}"));
+        }
+        token
+    };
+    // With no server running, entries written now stay pending.
+    database.batch_execute("UPDATE article_terms SET candidates = candidates || ' ''|upkeep'''").unwrap();
+    let left = pending_search_entries(&mut database);
+    assert!(left > 0, "the rewrite left entries to merge");
+
+    let server = Server::start(&library, &[]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while pending_search_entries(&mut database) > 0 {
+        assert!(Instant::now() < deadline, "{} entries still pending after 10 s", pending_search_entries(&mut database));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // The merged entries are in the index: a search through the server finds the articles.
+    let (status, found) = call("GET", &format!("{}/api/search?q=%ED%98%91%EC%95%BD", server.url), Some(&token), None);
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["total"], 3, "{found}");
+}
