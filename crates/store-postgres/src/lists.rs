@@ -137,17 +137,8 @@ impl Stream {
                 Some(_) => String::new(),
                 None => format!(" AND t.article_id < {}", (top + 1) << terms::SLICE_BITS),
             };
-            self.values.params[0] = (Box::new(terms::restricted(&self.matching, facets, slices.clone())), Type::TEXT);
-            let sql = format!(
-                "SELECT t.article_id FROM article_terms t WHERE t.candidates::tsvector @@ $1::text::tsquery AND {}{older} \
-                 ORDER BY t.article_id DESC LIMIT {}",
-                self.confirm,
-                want - found.len() as i64
-            );
-            let rows = tx.query_typed(&sql, &self.values.params()).map_err(storage)?;
-            for row in rows {
-                found.push(get::<i64>(&row, 0)?);
-            }
+            let tail = format!("{older} ORDER BY t.article_id DESC LIMIT {}", want - found.len() as i64);
+            found.extend(self.hits(tx, facets, slices.clone(), &tail)?);
             let Some(slices) = slices else { break };
             top = slices.start() - 1;
             let read = slices.end() - slices.start() + 1;
@@ -166,18 +157,29 @@ impl Stream {
     /// Every hit, newest first, when there are fewer than `PROBE_LIMIT`; otherwise nothing,
     /// after visiting no more than that many.
     fn every_if_few(&mut self, tx: &mut Transaction, facets: &[String]) -> Result<Option<Vec<i64>>> {
-        self.values.params[0] = (Box::new(terms::restricted(&self.matching, facets, None)), Type::TEXT);
-        let sql = format!(
-            "SELECT t.article_id FROM article_terms t WHERE t.candidates::tsvector @@ $1::text::tsquery AND {} LIMIT {PROBE_LIMIT}",
-            self.confirm
-        );
-        let rows = tx.query_typed(&sql, &self.values.params()).map_err(storage)?;
-        if rows.len() >= PROBE_LIMIT {
+        let mut found = self.hits(tx, facets, None, &format!(" LIMIT {PROBE_LIMIT}"))?;
+        if found.len() >= PROBE_LIMIT {
             return Ok(None);
         }
-        let mut found = rows.iter().map(|row| get::<i64>(row, 0)).collect::<Result<Vec<i64>>>()?;
         found.sort_unstable_by(|a, b| b.cmp(a));
         Ok(Some(found))
+    }
+
+    /// The ids of the hits in `slices` (every article when none), confirmed, with `tail` (more
+    /// conditions, an order, a limit) after the conditions.
+    fn hits(
+        &mut self,
+        tx: &mut Transaction,
+        facets: &[String],
+        slices: Option<std::ops::RangeInclusive<i64>>,
+        tail: &str,
+    ) -> Result<Vec<i64>> {
+        self.values.params[0] = (Box::new(terms::restricted(&self.matching, facets, slices)), Type::TEXT);
+        let sql = format!(
+            "SELECT t.article_id FROM article_terms t WHERE t.candidates::tsvector @@ $1::text::tsquery AND {}{tail}",
+            self.confirm
+        );
+        tx.query_typed(&sql, &self.values.params()).map_err(storage)?.iter().map(|row| get::<i64>(row, 0)).collect()
     }
 }
 
